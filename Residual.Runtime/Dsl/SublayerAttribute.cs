@@ -1,0 +1,28 @@
+using System;
+
+namespace Residual;
+
+/// <summary>
+/// Names the computation <c>F</c> of a sublayer: the built-in <c>Attention</c> or
+/// <c>FeedForward</c>, or a user type deriving from <see cref="Sublayer"/>.
+/// Options that a built-in does not use are ignored.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class SublayerAttribute : Attribute
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="type">The sublayer's type.</param>
+    public SublayerAttribute(Type type) => Type = type;
+
+    /// <summary>The sublayer's type.</summary>
+    public Type Type { get; }
+
+    /// <summary>Attention heads (<c>Attention</c>); must divide the block's width.</summary>
+    public int Heads { get; set; }
+
+    /// <summary>Hidden size (<c>FeedForward</c>); 0 means four times the width.</summary>
+    public int Hidden { get; set; }
+
+    /// <summary>Nonlinearity (<c>FeedForward</c>).</summary>
+    public Activation Activation { get; set; } = Activation.Gelu;
+}
