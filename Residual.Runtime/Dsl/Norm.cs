@@ -13,7 +13,7 @@ public enum Norm
     RMSNorm = 2,
 }
 
-/// <summary>The nonlinearity between the two linear layers of a <c>FeedForward</c> sublayer.</summary>
+/// <summary>The nonlinearity between the two linear layers of a <see cref="FeedForward"/> sublayer.</summary>
 public enum Activation
 {
     /// <summary>GELU, tanh approximation (GPT-2).</summary>

@@ -3,8 +3,8 @@ using System;
 namespace Residual;
 
 /// <summary>
-/// Names the computation <c>F</c> of a sublayer: the built-in <c>Attention</c> or
-/// <c>FeedForward</c>, or a user type deriving from <see cref="Sublayer"/>.
+/// Names the computation <c>F</c> of a sublayer: the built-in <see cref="Attention"/> or
+/// <see cref="FeedForward"/>, or a user type deriving from <see cref="Sublayer"/>.
 /// Options that a built-in does not use are ignored.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
@@ -17,12 +17,12 @@ public sealed class SublayerAttribute : Attribute
     /// <summary>The sublayer's type.</summary>
     public Type Type { get; }
 
-    /// <summary>Attention heads (<c>Attention</c>); must divide the block's width.</summary>
+    /// <summary>Attention heads (<see cref="Attention"/>); must divide the block's width.</summary>
     public int Heads { get; set; }
 
-    /// <summary>Hidden size (<c>FeedForward</c>); 0 means four times the width.</summary>
+    /// <summary>Hidden size (<see cref="FeedForward"/>); 0 means four times the width.</summary>
     public int Hidden { get; set; }
 
-    /// <summary>Nonlinearity (<c>FeedForward</c>).</summary>
+    /// <summary>Nonlinearity (<see cref="FeedForward"/>).</summary>
     public Activation Activation { get; set; } = Activation.Gelu;
 }

@@ -73,6 +73,11 @@ public static class Layouts
     public static IReadOnlyList<TensorInfo> Model(ModelDescription model, Func<SublayerDescription, IReadOnlyList<ParameterShape>>? custom = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Compose(model, Block(model.Block, custom));
+    }
+
+    private static IReadOnlyList<TensorInfo> Compose(ModelDescription model, IReadOnlyList<TensorInfo> layer)
+    {
         int c = model.Block.Width;
         var list = new List<TensorInfo>();
         int offset = 0;
@@ -80,7 +85,6 @@ public static class Layouts
 
         Add(new TensorInfo("wte.weight", offset, [model.Vocab, c], ParameterInit.Normal));
         Add(new TensorInfo("wpe.weight", offset, [model.Context, c], ParameterInit.Normal));
-        var layer = Block(model.Block, custom);
         for (int l = 0; l < model.Layers; l++)
         {
             int start = offset;
@@ -92,5 +96,43 @@ public static class Layouts
             if (model.FinalNorm == Norm.LayerNorm) Add(new TensorInfo("ln_f.bias", offset, [c], ParameterInit.Zeros));
         }
         return list;
+    }
+
+    /// <summary>The tensors of a whole model, given one layer's layout (as a generated block's <c>Layout</c>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="blockLayout">One layer's tensors, offsets relative to the layer.</param>
+    public static IReadOnlyList<TensorInfo> Model(ModelDescription model, IReadOnlyList<TensorInfo> blockLayout)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(blockLayout);
+        return Compose(model, blockLayout);
+    }
+
+    /// <summary>Expands a custom sublayer's declared shapes into tensors under <paramref name="prefix"/> starting at <paramref name="offset"/>.</summary>
+    /// <param name="prefix">Name prefix including the dot, such as <c>gate.</c>.</param>
+    /// <param name="offset">Offset of the first tensor.</param>
+    /// <param name="shapes">What the sublayer describes.</param>
+    /// <param name="residual">Whether the sublayer has a residual (a plain sublayer's output projection is not zero-initialised).</param>
+    public static IReadOnlyList<TensorInfo> Expand(string prefix, int offset, IReadOnlyList<ParameterShape> shapes, bool residual)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        var list = new List<TensorInfo>(shapes.Count);
+        foreach (var p in shapes)
+        {
+            var init = p.Init == ParameterInit.ResidualOutput && !residual ? ParameterInit.Normal : p.Init;
+            list.Add(new TensorInfo(prefix + p.Name, offset, p.Shape, init, p.Value));
+            offset = checked(offset + p.Count);
+        }
+        return list;
+    }
+
+    /// <summary>Total floats of <paramref name="shapes"/>.</summary>
+    /// <param name="shapes">Parameter shapes.</param>
+    public static int CountOf(IReadOnlyList<ParameterShape> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        int n = 0;
+        foreach (var p in shapes) n = checked(n + p.Count);
+        return n;
     }
 }

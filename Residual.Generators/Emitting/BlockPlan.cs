@@ -1,0 +1,226 @@
+using System.Collections.Generic;
+using System.Linq;
+using Residual.Generators.Specs;
+
+namespace Residual.Generators.Emitting;
+
+/// <summary>An offset known at build time (<see cref="Constant"/>) plus sizes only custom sublayers know at run time.</summary>
+internal sealed class Offset
+{
+    public Offset(int constant, IEnumerable<string> terms)
+    {
+        Constant = constant;
+        Terms = terms.ToList();
+    }
+
+    public int Constant { get; }
+
+    public IReadOnlyList<string> Terms { get; }
+
+    public bool IsConstant => Terms.Count == 0;
+
+    public Offset Plus(int n) => new(Constant + n, Terms);
+
+    public Offset Plus(string term) => new(Constant, Terms.Concat(new[] { term }));
+
+    public override string ToString() =>
+        Terms.Count == 0 ? Constant.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Join(" + ", Terms) + (Constant != 0 ? " + " + Constant.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+}
+
+/// <summary>A named slice of the activation or scratch buffer. Sizes are C# expressions over <c>rows</c>, <c>batch</c> and <c>time</c>.</summary>
+internal sealed record Region(string Name, string Size, string IntSize, string Comment)
+{
+    public static Region PerRow(string name, int floatsPerRow, string comment) =>
+        new(name, floatsPerRow == 1 ? "rows" : $"rows * {floatsPerRow}", floatsPerRow == 1 ? "rows" : $"rows * {floatsPerRow}", comment);
+}
+
+internal sealed class TensorPlan
+{
+    public TensorPlan(string name, int[] shape, string init, string value, string role, Offset offset, SubPlan? customOf = null)
+    {
+        Name = name;
+        Shape = shape;
+        Init = init;
+        Value = value;
+        Role = role;
+        Offset = offset;
+        CustomOf = customOf;
+        Ident = Formatting.Pascal(name) + "Offset";
+    }
+
+    public string Name { get; }
+    public string Ident { get; }
+    public int[] Shape { get; }
+    public string ShapeText => CustomOf is null ? "[" + string.Join(", ", Shape) + "]" : "(run-time shapes)";
+    public int Count => Shape.Aggregate(1, (a, b) => a * b);
+    public string Init { get; }
+    public string Value { get; }
+    public string Role { get; }
+    public Offset Offset { get; }
+    public SubPlan? CustomOf { get; }
+}
+
+internal sealed class SubPlan
+{
+    private readonly Dictionary<string, string> _tensors = new();
+
+    public SubPlan(SublayerSpec spec, int k)
+    {
+        Spec = spec;
+        K = k;
+        Local = Formatting.Camel(spec.Member);
+        Field = "s_" + Local;
+        CustomCount = "s_" + Local + "ParameterCount";
+    }
+
+    public SublayerSpec Spec { get; }
+    public int K { get; }
+    public string Local { get; }
+    public string Field { get; }
+    public string CustomCount { get; }
+    public string CustomOffset { get; set; } = "";
+    public string NormWeight { get; set; } = "";
+    public string NormBias { get; set; } = "";
+    public string ScaleIdent { get; set; } = "";
+
+    public void AddTensor(string relative, string ident) => _tensors[relative] = ident;
+
+    /// <summary>The offset identifier of one of this sublayer's tensors, by its name relative to the prefix.</summary>
+    public string T(string relative) => _tensors[relative];
+}
+
+internal sealed record ScratchGroup(SubPlan Owner, List<Region> Regions);
+
+/// <summary>Everything the block emitter derives from a spec before writing: tensors, offsets, buffers.</summary>
+internal sealed class BlockPlan
+{
+    public BlockPlan(BlockSpec spec)
+    {
+        int c = spec.Width;
+        var offset = new Offset(0, Enumerable.Empty<string>());
+        TensorPlan Add(string name, int[] shape, string init, string role, string value = "0f")
+        {
+            var t = new TensorPlan(name, shape, init, value, role, offset);
+            Tensors.Add(t);
+            offset = offset.Plus(t.Count);
+            return t;
+        }
+
+        int k = 0;
+        foreach (var s in spec.Sublayers)
+        {
+            var sub = new SubPlan(s, ++k);
+            Subs.Add(sub);
+            string who = $"sublayer {k} ({s.Member})";
+            if (s.Placement != Placement.None)
+            {
+                string normRole = $"{BlockEmitter.NormName(s.Norm)} of {who}";
+                sub.NormWeight = Add($"ln_{k}.weight", new[] { c }, "Ones", normRole + ", weight").Ident;
+                if (s.Norm == NormKind.LayerNorm) sub.NormBias = Add($"ln_{k}.bias", new[] { c }, "Zeros", normRole + ", bias").Ident;
+            }
+            // A plain sublayer's output projection cannot start at zero: nothing would flow past it.
+            string output = s.Residual ? "ResidualOutput" : "Normal";
+            switch (s.Kind)
+            {
+                case SublayerKind.Attention:
+                    sub.AddTensor("c_attn.weight", Add($"{s.Prefix}.c_attn.weight", new[] { 3 * c, c }, "Normal", $"fused QKV projection of {who}").Ident);
+                    sub.AddTensor("c_attn.bias", Add($"{s.Prefix}.c_attn.bias", new[] { 3 * c }, "Zeros", $"QKV bias of {who}").Ident);
+                    sub.AddTensor("c_proj.weight", Add($"{s.Prefix}.c_proj.weight", new[] { c, c }, output, $"output projection of {who}").Ident);
+                    sub.AddTensor("c_proj.bias", Add($"{s.Prefix}.c_proj.bias", new[] { c }, "Zeros", $"output bias of {who}").Ident);
+                    break;
+                case SublayerKind.FeedForward:
+                    sub.AddTensor("c_fc.weight", Add($"{s.Prefix}.c_fc.weight", new[] { s.Hidden, c }, "Normal", $"expansion of {who}").Ident);
+                    sub.AddTensor("c_fc.bias", Add($"{s.Prefix}.c_fc.bias", new[] { s.Hidden }, "Zeros", $"expansion bias of {who}").Ident);
+                    sub.AddTensor("c_proj.weight", Add($"{s.Prefix}.c_proj.weight", new[] { c, s.Hidden }, output, $"output projection of {who}").Ident);
+                    sub.AddTensor("c_proj.bias", Add($"{s.Prefix}.c_proj.bias", new[] { c }, "Zeros", $"output bias of {who}").Ident);
+                    break;
+                default:
+                    var t = new TensorPlan(s.Prefix, new int[0], "", "", $"the parameters {Topology.ShortType(s.SublayerType)} describes for {who}", offset, sub);
+                    Tensors.Add(t);
+                    sub.CustomOffset = t.Ident;
+                    offset = offset.Plus(sub.CustomCount);
+                    break;
+            }
+            if (s.Residual && s.LearnableScale)
+                sub.ScaleIdent = Add($"res_{k}.scale", new[] { 1 }, "Constant", $"learnable residual scale of {who}", Formatting.Float(s.Scale)).Ident;
+        }
+        End = offset;
+
+        // Activations: the streams between sublayers, then per sublayer what its backward reads.
+        foreach (var sub in Subs)
+        {
+            var s = sub.Spec;
+            string l = sub.Local;
+            if (sub.K > 1) Activations.Add(Region.PerRow($"x{sub.K}", c, $"stream entering sublayer {sub.K} ({s.Member})"));
+            if (s.Placement == Placement.Pre) Activations.Add(Region.PerRow($"{l}Norm", c, $"{BlockEmitter.NormName(s.Norm)}(x), the input of {s.Member}"));
+            if (s.Placement == Placement.Post && s.Residual) Activations.Add(Region.PerRow($"{l}Sum", c, "x + F(x), the input of the post-norm"));
+            if (s.Placement != Placement.None)
+            {
+                if (s.Norm == NormKind.LayerNorm) Activations.Add(Region.PerRow($"{l}Mean", 1, "norm mean per row"));
+                Activations.Add(Region.PerRow($"{l}Rstd", 1, "norm 1/std per row"));
+            }
+            switch (s.Kind)
+            {
+                case SublayerKind.Attention:
+                    Activations.Add(Region.PerRow($"{l}Qkv", 3 * c, "q | k | v per token"));
+                    Activations.Add(new Region($"{l}Att", $"rows * {s.Heads} * time", $"rows * {s.Heads} * time", "attention probabilities [batch, heads, time, time]"));
+                    Activations.Add(Region.PerRow($"{l}Heads", c, "heads' outputs, concatenated"));
+                    break;
+                case SublayerKind.FeedForward:
+                    Activations.Add(Region.PerRow($"{l}Fc", s.Hidden, "pre-activation h"));
+                    Activations.Add(Region.PerRow($"{l}Act", s.Hidden, "activation a"));
+                    break;
+                default:
+                    string size = $"{sub.Field}.ActivationFloats(Width, batch, time)";
+                    Activations.Add(new Region($"{l}Custom", size, $"(int){size}", $"what {Topology.ShortType(s.SublayerType)} keeps"));
+                    break;
+            }
+            Activations.Add(Region.PerRow($"{l}Out", c, $"F(·), the branch output of {s.Member}"));
+        }
+
+        // Scratch for backward: stream gradients, branch and norm gradients, then per-sublayer internals (shared).
+        if (Subs.Count >= 2) Scratch.Add(Region.PerRow("dStream0", c, "gradient of a stream between sublayers"));
+        if (Subs.Count >= 3) Scratch.Add(Region.PerRow("dStream1", c, "gradient of the next stream (ping-pong)"));
+        if (Subs.Any(x => x.Spec.Residual)) Scratch.Add(Region.PerRow("dBranch", c, "gradient at a branch output"));
+        if (Subs.Any(x => x.Spec.Placement != Placement.None)) Scratch.Add(Region.PerRow("dNorm", c, "gradient at a norm's output or input"));
+        foreach (var sub in Subs)
+        {
+            var s = sub.Spec;
+            string l = sub.Local;
+            if (s.Kind == SublayerKind.Attention)
+                ScratchGroups.Add(new ScratchGroup(sub, new List<Region>
+                {
+                    Region.PerRow($"{l}DQkv", 3 * c, "gradient of q | k | v"),
+                    Region.PerRow($"{l}DHeads", c, "gradient of the heads' outputs"),
+                    new($"{l}DAtt", $"rows * {s.Heads} * time", $"rows * {s.Heads} * time", "attention-probability gradient"),
+                }));
+            else if (s.Kind == SublayerKind.FeedForward)
+                ScratchGroups.Add(new ScratchGroup(sub, new List<Region>
+                {
+                    Region.PerRow($"{l}DFc", s.Hidden, "gradient of h"),
+                    Region.PerRow($"{l}DAct", s.Hidden, "gradient of a"),
+                }));
+        }
+
+        UsesLayerNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.LayerNorm);
+        UsesRmsNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.RMSNorm);
+        UsesPlainAdd = Subs.Any(x => x.Spec.Residual && !x.Spec.LearnableScale && x.Spec.Alpha == 1.0 && x.Spec.Scale == 1.0);
+        UsesScaledAdd = Subs.Any(x => x.Spec.Residual && (x.Spec.LearnableScale || x.Spec.Alpha != 1.0 || x.Spec.Scale != 1.0));
+        UsesResidualBackward = Subs.Any(x => x.Spec.Residual);
+        UsesDot = Subs.Any(x => x.Spec.Residual && x.Spec.LearnableScale);
+    }
+
+    public List<SubPlan> Subs { get; } = new();
+    public List<TensorPlan> Tensors { get; } = new();
+    public Offset End { get; }
+    public List<Region> Activations { get; } = new();
+    public List<Region> Scratch { get; } = new();
+    public List<ScratchGroup> ScratchGroups { get; } = new();
+    public bool UsesLayerNorm { get; }
+    public bool UsesRmsNorm { get; }
+    public bool UsesPlainAdd { get; }
+    public bool UsesScaledAdd { get; }
+    public bool UsesResidualBackward { get; }
+    public bool UsesDot { get; }
+}

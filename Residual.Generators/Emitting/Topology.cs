@@ -1,0 +1,57 @@
+using Residual.Generators.Specs;
+using static Residual.Generators.Emitting.Formatting;
+
+namespace Residual.Generators.Emitting;
+
+/// <summary>Restates a declaration as formulas and as a runtime description literal.</summary>
+internal static class Topology
+{
+    public static string ShortType(string fullyQualified)
+    {
+        int dot = fullyQualified.LastIndexOf('.');
+        var name = dot >= 0 ? fullyQualified.Substring(dot + 1) : fullyQualified;
+        return name.StartsWith("global::") ? name.Substring("global::".Length) : name;
+    }
+
+    private static string Function(SublayerSpec s) => s.Kind switch
+    {
+        SublayerKind.Attention => "Attention",
+        SublayerKind.FeedForward => "FeedForward",
+        _ => ShortType(s.SublayerType),
+    };
+
+    private static string Scaled(string factor, string term) => factor.Length == 0 ? term : factor + "·" + term;
+
+    private static string AlphaText(SublayerSpec s) => s.Alpha == 1.0 ? "" : Double(s.Alpha);
+
+    private static string ScaleText(SublayerSpec s) => s.LearnableScale ? "a" : s.Scale == 1.0 ? "" : Double(s.Scale);
+
+    /// <summary><c>x ← x + Attention(LayerNorm(x))</c> and its variants.</summary>
+    public static string Formula(SublayerSpec s)
+    {
+        string norm = BlockEmitter.NormName(s.Norm);
+        string branch = s.Placement == Placement.Pre ? $"{Function(s)}({norm}(x))" : $"{Function(s)}(x)";
+        string sum = s.Residual ? $"{Scaled(AlphaText(s), "x")} + {Scaled(ScaleText(s), branch)}" : branch;
+        return "x ← " + (s.Placement == Placement.Post ? $"{norm}({sum})" : sum);
+    }
+
+    /// <summary>The residual add alone, e.g. <c>y = x + F</c> or <c>y = 1.3·x + a·F (a learnable, starts at 0)</c>.</summary>
+    public static string ResidualText(SublayerSpec s)
+    {
+        string text = $"y = {Scaled(AlphaText(s), "x")} + {Scaled(ScaleText(s), "F")}";
+        return s.LearnableScale ? text + $" (a learnable, starts at {Double(s.Scale)})" : text;
+    }
+
+    public static string Details(SublayerSpec s) => s.Kind switch
+    {
+        SublayerKind.Attention => $"    (heads = {s.Heads})",
+        SublayerKind.FeedForward => $"    (hidden = {s.Hidden}, {s.Activation.ToString().ToUpperInvariant()})",
+        _ => "",
+    };
+
+    public static string DescriptionLiteral(SublayerSpec s) =>
+        "new global::Residual.SublayerDescription(" +
+        $"{String(s.Member)}, global::Residual.SublayerKind.{s.Kind}, global::Residual.NormPlacement.{s.Placement}, " +
+        $"global::Residual.Norm.{s.Norm}, {(s.Residual ? "true" : "false")}, {Double(s.Scale)}, {(s.LearnableScale ? "true" : "false")}, " +
+        $"{Double(s.Alpha)}, {s.Heads}, {s.Hidden}, global::Residual.Activation.{s.Activation}, {String(s.Prefix)})";
+}

@@ -1,0 +1,31 @@
+namespace Residual.Generators.Reading;
+
+/// <summary>Metadata names of the runtime types the generator recognises.</summary>
+internal static class KnownNames
+{
+    public const string Block = "Residual.BlockAttribute";
+    public const string Model = "Residual.ModelAttribute";
+    public const string Sublayer = "Residual.SublayerAttribute";
+    public const string Residual = "Residual.ResidualAttribute";
+    public const string Plain = "Residual.PlainAttribute";
+    public const string PreNorm = "Residual.PreNormAttribute";
+    public const string PostNorm = "Residual.PostNormAttribute";
+
+    public const string AttentionType = "Residual.Attention";
+    public const string FeedForwardType = "Residual.FeedForward";
+    public const string SublayerBase = "Residual.Sublayer";
+    public const string Stack = "Residual.Stack`1";
+}
+
+/// <summary>Problem codes shared by the reader (which finds them) and the analyzers (which report them).</summary>
+internal static class ProblemCodes
+{
+    public const string ResidualAroundBlock = "RES0001";
+    public const string MissingResidual = "RES0002";
+    public const string PreAndPostNorm = "RES0003";
+    public const string InvalidSize = "RES0006";
+    public const string NotASublayer = "RES0007";
+    public const string InvalidType = "RES0008";
+    public const string EmptyBlock = "RES0009";
+    public const string InvalidMember = "RES0013";
+}

@@ -1,0 +1,65 @@
+namespace Residual.Generators.Specs;
+
+/// <summary>
+/// What is wrong with a declaration, found while reading it. The generator emits nothing for a spec
+/// with problems; analyzers report them. <paramref name="Member"/> is empty for the type itself.
+/// </summary>
+internal sealed record SpecProblem(string Code, string Member, string Message);
+
+/// <summary>One sublayer as declared on a block property.</summary>
+/// <param name="Member">Property name.</param>
+/// <param name="Accessibility">C# accessibility keywords of the property declaration.</param>
+/// <param name="PropertyType">Fully qualified property type (<c>global::...</c>).</param>
+/// <param name="SublayerType">Fully qualified type named in <c>[Sublayer(typeof(...))]</c>.</param>
+/// <param name="Declaration">The attributes as written, for comments in the generated code.</param>
+internal sealed record SublayerSpec(
+    string Member,
+    string Accessibility,
+    string PropertyType,
+    string SublayerType,
+    SublayerKind Kind,
+    Placement Placement,
+    NormKind Norm,
+    bool Residual,
+    double Scale,
+    bool LearnableScale,
+    double Alpha,
+    int Heads,
+    int Hidden,
+    ActivationKind Activation,
+    string Prefix,
+    string Declaration);
+
+/// <summary>A <c>[Block]</c> class as declared.</summary>
+/// <param name="Namespace">Containing namespace, empty for the global namespace.</param>
+/// <param name="Name">Type name.</param>
+/// <param name="FullName">Fully qualified name (<c>global::...</c>).</param>
+internal sealed record BlockSpec(
+    string Namespace,
+    string Name,
+    string FullName,
+    int Width,
+    EquatableArray<SublayerSpec> Sublayers,
+    EquatableArray<SpecProblem> Problems)
+{
+    public bool HasCustom
+    {
+        get
+        {
+            foreach (var s in Sublayers) if (s.Kind == SublayerKind.Custom) return true;
+            return false;
+        }
+    }
+}
+
+/// <summary>A <c>[Model]</c> class as declared, with the block it stacks.</summary>
+internal sealed record ModelSpec(
+    string Namespace,
+    string Name,
+    string FullName,
+    int Vocab,
+    int Context,
+    int Layers,
+    NormKind FinalNorm,
+    BlockSpec Block,
+    EquatableArray<SpecProblem> Problems);
