@@ -7,13 +7,13 @@ namespace Residual.Reference;
 /// <c>Layers</c> copies of the block (layer <c>l</c> reads the tensors <c>h.{l}.*</c>), the final norm
 /// <c>ln_f</c> (skipped for <see cref="Norm.None"/>), a head tied to the token embedding
 /// (<c>logits = x·wteᵀ</c>, no bias) and the mean cross-entropy over all positions. Parameters are
-/// laid out exactly as <see cref="Layouts.Model"/> says; tensors are found there by name.
+/// laid out exactly as <see cref="Layouts.Model(ModelDescription, System.Func{SublayerDescription, System.Collections.Generic.IReadOnlyList{ParameterShape}})"/> says; tensors are found there by name.
 /// </summary>
 public static class ReferenceModel
 {
     /// <summary>Runs the model and keeps everything the backward pass needs.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="parameters">The model's parameters, laid out per <see cref="Layouts.Model"/>.</param>
+    /// <param name="parameters">The model's parameters, laid out per <see cref="Layouts.Model(ModelDescription, System.Func{SublayerDescription, System.Collections.Generic.IReadOnlyList{ParameterShape}})"/>.</param>
     /// <param name="tokens">Input token ids, <c>[batch, time]</c>, each in <c>[0, Vocab)</c>.</param>
     /// <param name="targets">
     /// Target token ids, <c>[batch, time]</c>, each in <c>[0, Vocab)</c>; or empty to compute only the logits
