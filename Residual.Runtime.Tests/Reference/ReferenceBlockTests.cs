@@ -126,6 +126,79 @@ public class ReferenceBlockTests
         }
     }
 
+    /// <summary>Kind × placement (LayerNorm where placed) × residual mode, for the forward wiring check.</summary>
+    public static TheoryData<SublayerKind, NormPlacement, ResidualMode> ForwardWirings
+    {
+        get
+        {
+            var data = new TheoryData<SublayerKind, NormPlacement, ResidualMode>();
+            foreach (var kind in new[] { SublayerKind.Attention, SublayerKind.FeedForward })
+                foreach (var placement in Enum.GetValues<NormPlacement>())
+                    foreach (var mode in Enum.GetValues<ResidualMode>())
+                        data.Add(kind, placement, mode);
+            return data;
+        }
+    }
+
+    // Finite differences only show that backward matches forward; this shows that forward itself follows
+    // the declared formula, by composing the kernels by hand, independently of the interpreter.
+    [Theory]
+    [MemberData(nameof(ForwardWirings))]
+    public void Forward_follows_the_declared_wiring(SublayerKind kind, NormPlacement placement, ResidualMode mode)
+    {
+        var norm = placement == NormPlacement.None ? Norm.None : Norm.LayerNorm;
+        var s = Sublayer(kind, Activation.Relu, placement, norm, mode);
+        var block = new BlockDescription("One", Width, [s]);
+        var layout = Layouts.Block(block);
+        var p = InitialParameters(layout, 90 + (ulong)mode);
+        double[] T(string name)
+        {
+            var t = layout.Single(x => x.Name == name);
+            return p.AsSpan(t.Offset, t.Count).ToArray();
+        }
+
+        int rows = Batch * Time, n = rows * Width;
+        var x = Normal(new Rng(91), n);
+        double[] LayerNorm(double[] input)
+        {
+            var output = new double[n];
+            ReferenceKernels.LayerNormForward(output, new double[rows], new double[rows], input, T("ln_1.weight"), T("ln_1.bias"), rows, Width);
+            return output;
+        }
+        double[] F(double[] u)
+        {
+            var f = new double[n];
+            if (kind == SublayerKind.Attention)
+            {
+                var qkv = new double[rows * 3 * Width];
+                ReferenceKernels.MatMulForward(qkv, u, T("attn.c_attn.weight"), T("attn.c_attn.bias"), rows, Width, 3 * Width);
+                var y = new double[n];
+                ReferenceKernels.AttentionForward(y, new double[Batch * Heads * Time * Time], qkv, Batch, Time, Width, Heads);
+                ReferenceKernels.MatMulForward(f, y, T("attn.c_proj.weight"), T("attn.c_proj.bias"), rows, Width, Width);
+            }
+            else
+            {
+                var h = new double[rows * Hidden];
+                ReferenceKernels.MatMulForward(h, u, T("mlp.c_fc.weight"), T("mlp.c_fc.bias"), rows, Width, Hidden);
+                ReferenceKernels.ReluForward(h, h);
+                ReferenceKernels.MatMulForward(f, h, T("mlp.c_proj.weight"), T("mlp.c_proj.bias"), rows, Hidden, Width);
+            }
+            return f;
+        }
+        double alpha = mode == ResidualMode.FixedScale ? 1.3 : 1.0;
+        double scale = mode switch { ResidualMode.FixedScale => 0.5, ResidualMode.LearnableScale => T("res_1.scale")[0], _ => 1.0 };
+        double[] Add(double[] identity, double[] branch) =>
+            mode == ResidualMode.Plain ? branch : identity.Select((v, i) => alpha * v + scale * branch[i]).ToArray();
+
+        var expected = placement switch
+        {
+            NormPlacement.Pre => Add(x, F(LayerNorm(x))),
+            NormPlacement.Post => LayerNorm(Add(x, F(x))),
+            _ => Add(x, F(x)),
+        };
+        Assert.Equal(expected, ReferenceBlock.Forward(block, p, x, Batch, Time).Output.ToArray());
+    }
+
     [Fact]
     public void Learnable_scale_is_read_from_its_parameter_not_from_the_description()
     {

@@ -98,6 +98,40 @@ public class ReferenceModelTests
         Assert.Throws<InvalidOperationException>(() => ReferenceModel.Backward(model, parameters, noTargets, new double[parameters.Length]));
     }
 
+    // Composes the model by hand from the embedding kernel, ReferenceBlock on each layer's h.{l}.* tensors
+    // (contiguous in the layout), the final norm and the tied head, independently of the interpreter.
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Forward_embeds_runs_each_layer_on_its_own_tensors_normalises_and_applies_the_tied_head(string name)
+    {
+        var model = name.StartsWith("gpt", StringComparison.Ordinal) ? GptModel() : PostNormModel();
+        var layout = Layouts.Model(model);
+        var p = InitialParameters(layout, 51, layers: model.Layers);
+        var (tokens, targets) = Data(52);
+        double[] T(string tensor)
+        {
+            var t = layout.Single(x => x.Name == tensor);
+            return p.AsSpan(t.Offset, t.Count).ToArray();
+        }
+
+        int rows = Batch * Time;
+        var x = new double[rows * Width];
+        ReferenceKernels.EmbeddingForward(x, tokens, T("wte.weight"), T("wpe.weight"), Batch, Time, Width);
+        for (int l = 0; l < model.Layers; l++)
+        {
+            var mine = layout.Where(t => t.Name.StartsWith($"h.{l}.", StringComparison.Ordinal)).ToArray();
+            var slice = p.AsSpan(mine[0].Offset, mine.Sum(t => t.Count));
+            x = ReferenceBlock.Forward(model.Block, slice, x, Batch, Time).Output.ToArray();
+        }
+        if (model.FinalNorm == Norm.LayerNorm)
+            ReferenceKernels.LayerNormForward(x, new double[rows], new double[rows], x, T("ln_f.weight"), T("ln_f.bias"), rows, Width);
+        var logits = new double[rows * Vocab];
+        ReferenceKernels.MatMulForward(logits, x, T("wte.weight"), ReadOnlySpan<double>.Empty, rows, Width, Vocab);
+
+        var a = ReferenceModel.Forward(model, p, tokens, targets, Batch, Time);
+        Assert.Equal(logits, a.Logits.ToArray());
+    }
+
     [Fact]
     public void Forward_rejects_time_beyond_the_context_tokens_outside_the_vocabulary_and_wrong_lengths()
     {
