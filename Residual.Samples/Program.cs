@@ -24,4 +24,4 @@ public partial class GptBlock
 }
 
 [Model(Vocab = 65, Context = 32, Layers = 2, FinalNorm = Norm.LayerNorm)]
-public partial class TinyGpt : Stack<GptBlock>;
+public partial class TinyGpt : Transformer<GptBlock>;

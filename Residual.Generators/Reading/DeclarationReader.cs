@@ -65,9 +65,9 @@ internal static class DeclarationReader
         if (layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
         if (finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
 
-        var stack = compilation.GetTypeByMetadataName(KnownNames.Stack);
+        var transformer = compilation.GetTypeByMetadataName(KnownNames.Transformer);
         BlockSpec? block = null;
-        if (type.BaseType is { } baseType && stack is not null && SymbolEqualityComparer.Default.Equals(baseType.OriginalDefinition, stack)
+        if (type.BaseType is { } baseType && transformer is not null && SymbolEqualityComparer.Default.Equals(baseType.OriginalDefinition, transformer)
             && baseType.TypeArguments[0] is INamedTypeSymbol blockType && FindAttribute(blockType, KnownNames.Block) is not null)
         {
             block = ReadBlock(blockType, compilation, ct);
@@ -76,7 +76,7 @@ internal static class DeclarationReader
         }
         else
         {
-            problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Model '{type.Name}' must derive from Stack<TBlock> where TBlock is a [Block] class."));
+            problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Model '{type.Name}' must derive from Transformer<TBlock> where TBlock is a [Block] class."));
         }
 
         block ??= new BlockSpec("", "", "", 0, EquatableArray<SublayerSpec>.Empty, EquatableArray<SpecProblem>.Empty);

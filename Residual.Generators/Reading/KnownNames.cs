@@ -14,7 +14,7 @@ internal static class KnownNames
     public const string AttentionType = "Residual.Attention";
     public const string FeedForwardType = "Residual.FeedForward";
     public const string SublayerBase = "Residual.Sublayer";
-    public const string Stack = "Residual.Stack`1";
+    public const string Transformer = "Residual.Transformer`1";
 }
 
 /// <summary>Problem codes shared by the reader (which finds them) and the analyzers (which report them).</summary>

@@ -90,10 +90,10 @@ public partial class CustomTestBlock
 }
 
 [Model(Vocab = 11, Context = 8, Layers = 2, FinalNorm = Norm.LayerNorm)]
-public partial class GptTestModel : Stack<GptTestBlock>;
+public partial class GptTestModel : Transformer<GptTestBlock>;
 
 [Model(Vocab = 7, Context = 6, Layers = 3, FinalNorm = Norm.RMSNorm)]
-public partial class PostNormTestModel : Stack<PostNormTestBlock>;
+public partial class PostNormTestModel : Transformer<PostNormTestBlock>;
 
 [Model(Vocab = 9, Context = 5, Layers = 2, FinalNorm = Norm.None)]
-public partial class CustomTestModel : Stack<CustomTestBlock>;
+public partial class CustomTestModel : Transformer<CustomTestBlock>;

@@ -3,7 +3,7 @@ using System;
 namespace Residual;
 
 /// <summary>
-/// Declares a <c>partial</c> class deriving from <see cref="Stack{TBlock}"/> as a decoder-only
+/// Declares a <c>partial</c> class deriving from <see cref="Transformer{TBlock}"/> as a decoder-only
 /// language model: token and learned position embeddings, <see cref="Layers"/> copies of the block,
 /// an optional final norm, a head tied to the token embedding, and a cross-entropy loss.
 /// </summary>

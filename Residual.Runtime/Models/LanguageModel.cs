@@ -246,18 +246,18 @@ public abstract class LanguageModel
 }
 
 /// <summary>
-/// Base class of a declared model: <c>[Model(...)] public partial class TinyGpt : Stack&lt;GptBlock&gt;;</c>
+/// Base class of a declared model: <c>[Model(...)] public partial class TinyGpt : Transformer&lt;GptBlock&gt;;</c>
 /// stacks <c>Layers</c> copies of the <typeparamref name="TBlock"/> block between the embeddings and the head.
 /// </summary>
 /// <typeparam name="TBlock">A <c>[Block]</c> class.</typeparam>
-public abstract class Stack<TBlock> : LanguageModel
+public abstract class Transformer<TBlock> : LanguageModel
     where TBlock : class, IBlock
 {
     /// <summary>Called by the generated constructor.</summary>
     /// <param name="description">The declared model.</param>
     /// <param name="layout">Every tensor, in arena order.</param>
     /// <param name="options">Seed and initialisation; defaults when null.</param>
-    protected Stack(ModelDescription description, IReadOnlyList<TensorInfo> layout, ModelOptions? options)
+    protected Transformer(ModelDescription description, IReadOnlyList<TensorInfo> layout, ModelOptions? options)
         : base(description, layout, options)
     {
     }
