@@ -94,8 +94,9 @@ internal static class DeclarationReader
         int before = problems.Count;
         void Problem(string code, string message) => problems.Add(new SpecProblem(code, name, message));
 
-        if (!property.IsPartialDefinition || property.PartialImplementationPart is not null || property.IsStatic || property.SetMethod is not null || property.IsIndexer)
-            Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a 'partial' instance property with only a getter, for example 'public partial Attention {name} {{ get; }}'.");
+        if (!property.IsPartialDefinition || property.PartialImplementationPart is not null || property.IsStatic || property.SetMethod is not null || property.IsIndexer
+            || property.IsVirtual || property.IsOverride || property.IsAbstract || property.IsSealed)
+            Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial Attention {name} {{ get; }}'.");
 
         var sublayerType = sublayerAttr.ConstructorArguments.Length == 1 ? sublayerAttr.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         SublayerKind kind = SublayerKind.Custom;
@@ -162,7 +163,8 @@ internal static class DeclarationReader
         return new SublayerSpec(
             name,
             AccessibilityText(property.DeclaredAccessibility),
-            property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability.
+            property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
             sublayerType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             kind, placement, (NormKind)(placement == Placement.None ? 0 : norm),
             residualAttr is not null, scale, learnable, alpha,
