@@ -42,22 +42,9 @@ public static class CausalAttention
                 {
                     var a = att.Slice(((b * heads + h) * time + t) * time, time);
                     var q = seq.Slice(t * stride + h * hs, hs);
-                    float max = float.NegativeInfinity;
                     for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        float score = Vectors.Dot(q, seq.Slice(t2 * stride + width + h * hs, hs)) * scale;
-                        a[t2] = score;
-                        if (score > max) max = score;
-                    }
-                    float sum = 0f;
-                    for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        float e = MathF.Exp(a[t2] - max);
-                        a[t2] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
+                        a[t2] = Vectors.Dot(q, seq.Slice(t2 * stride + width + h * hs, hs)) * scale;
+                    Vectors.Softmax(a.Slice(0, t + 1), a.Slice(0, t + 1));
                     a.Slice(t + 1).Clear();
 
                     var y = output.Slice((b * time + t) * width + h * hs, hs);
