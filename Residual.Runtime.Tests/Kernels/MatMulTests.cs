@@ -24,6 +24,38 @@ public class MatMulTests
         { 9, 100, 11 },
     };
 
+    /// <summary>
+    /// Shapes large enough to split the streamed matrix into several cache blocks (blocks hold about
+    /// 64K floats: 64 rows of 1000), including a last block narrower than one 512-bit vector.
+    /// </summary>
+    public static TheoryData<int, int, int> BlockedShapes => new()
+    {
+        { 3, 1000, 70 },   // forward: weight rows split into blocks of 64 outputs
+        { 3, 100, 1000 },  // backward input: columns split into blocks of 64
+        { 3, 72, 1000 },   // backward input: last column block is 8 wide
+        { 1000, 100, 5 },  // backward weight: columns split into blocks of 64
+    };
+
+    [Theory, MemberData(nameof(BlockedShapes))]
+    public void MatMul_matches_scalar_reference_across_cache_blocks(int rows, int inF, int outF)
+    {
+        var x = Uniform(rows * inF, 1);
+        var w = Uniform(outF * inF, 2);
+        var b = Uniform(outF, 3);
+        var dy = Uniform(rows * outF, 5);
+        var y = new float[rows * outF];
+        MatMul.Forward(y, x, w, b, rows, inF, outF);
+        Close(ScalarReference.MatMulForward(x, w, b, rows, inF, outF), y, Rtol, "output");
+        var dx = Uniform(rows * inF, 6);
+        var dx0 = (float[])dx.Clone();
+        MatMul.BackwardInput(dx, dy, w, rows, inF, outF);
+        Close(Plus(dx0, ScalarReference.MatMulBackwardInput(dy, w, rows, inF, outF)), dx, Rtol, "dInput");
+        var dw = Uniform(outF * inF, 7);
+        var dw0 = (float[])dw.Clone();
+        MatMul.BackwardWeight(dw, dy, x, rows, inF, outF);
+        Close(Plus(dw0, ScalarReference.MatMulBackwardWeight(dy, x, rows, inF, outF)), dw, Rtol, "dWeight");
+    }
+
     [Theory, MemberData(nameof(Shapes))]
     public void MatMul_forward_matches_scalar_reference(int rows, int inF, int outF)
     {
