@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -178,34 +179,156 @@ internal static class Vectors
     }
 
     /// <summary>
-    /// y[i] = exp(x[i] − max_j x[j]) / Σ_j exp(x[j] − max_j x[j]). <paramref name="y"/> may be <paramref name="x"/>.
+    /// y = softmax(scale·x): y[i] = exp(scale·(x[i] − max)) / Σ_j exp(scale·(x[j] − max)) with
+    /// max = max_j x[j] and <paramref name="scale"/> &gt; 0. <paramref name="y"/> may be <paramref name="x"/>.
     /// Subtracting the maximum keeps every exponent ≤ 0, so nothing overflows and the largest term is 1.
     /// </summary>
-    public static void Softmax(ReadOnlySpan<float> x, Span<float> y)
+    public static void Softmax(ReadOnlySpan<float> x, Span<float> y, float scale = 1f)
     {
         float max = Max(x);
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
         int n = x.Length, i = 0;
         float sum = 0f;
-        if (Vector512.IsHardwareAccelerated) sum += ExpShiftSum<V512, Vector512<float>>(ref px, ref py, max, ref i, n);
-        if (Vector256.IsHardwareAccelerated) sum += ExpShiftSum<V256, Vector256<float>>(ref px, ref py, max, ref i, n);
-        if (Vector128.IsHardwareAccelerated) sum += ExpShiftSum<V128, Vector128<float>>(ref px, ref py, max, ref i, n);
-        sum += ExpShiftSum<Scalar, float>(ref px, ref py, max, ref i, n);
+        if (Vector512.IsHardwareAccelerated) sum += ExpShiftSum<V512, Vector512<float>>(ref px, ref py, max, scale, ref i, n);
+        if (Vector256.IsHardwareAccelerated) sum += ExpShiftSum<V256, Vector256<float>>(ref px, ref py, max, scale, ref i, n);
+        if (Vector128.IsHardwareAccelerated) sum += ExpShiftSum<V128, Vector128<float>>(ref px, ref py, max, scale, ref i, n);
+        sum += ExpShiftSum<Scalar, float>(ref px, ref py, max, scale, ref i, n);
         Scale(y, 1f / sum);
     }
 
-    /// <summary>y[i] = exp(x[i] − shift); returns the sum of what it wrote.</summary>
-    private static float ExpShiftSum<S, V>(ref float x, ref float y, float shift, ref int i, int n) where S : ISimd<V> where V : struct
+    /// <summary>y[i] = exp((x[i] − shift)·scale); returns the sum of what it wrote.</summary>
+    private static float ExpShiftSum<S, V>(ref float x, ref float y, float shift, float scale, ref int i, int n) where S : ISimd<V> where V : struct
     {
         if (i > n - S.Count) return 0f;
-        V vs = S.Splat(shift), acc = S.Zero;
+        V vShift = S.Splat(shift), vScale = S.Splat(scale), acc = S.Zero;
         for (; i <= n - S.Count; i += S.Count)
         {
-            V e = S.Exp(S.Sub(S.Load(in Unsafe.Add(ref x, i)), vs));
+            V e = S.Exp(S.Mul(S.Sub(S.Load(in Unsafe.Add(ref x, i)), vShift), vScale));
             S.Store(e, ref Unsafe.Add(ref y, i));
             acc = S.Add(acc, e);
         }
         return S.Sum(acc);
+    }
+
+    /// <summary>
+    /// result[j] = x · rows[j·stride … j·stride + x.Length) for j &lt; result.Length: one vector against many
+    /// rows of a strided matrix (attention scores q·k_j). Overwrites <paramref name="result"/>.
+    /// </summary>
+    public static void DotRows(ReadOnlySpan<float> x, ReadOnlySpan<float> rows, int stride, Span<float> result)
+    {
+        int n = x.Length, count = result.Length;
+        Debug.Assert(rows.Length >= (count - 1) * stride + n);
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float pr = ref MemoryMarshal.GetReference(rows);
+        ref float res = ref MemoryMarshal.GetReference(result);
+        result.Clear();
+        // Each width handles its own column range and adds its partial dot products.
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated) DotRows<V512, Vector512<float>>(ref px, ref pr, stride, ref res, count, ref c, n);
+        if (Vector256.IsHardwareAccelerated) DotRows<V256, Vector256<float>>(ref px, ref pr, stride, ref res, count, ref c, n);
+        if (Vector128.IsHardwareAccelerated) DotRows<V128, Vector128<float>>(ref px, ref pr, stride, ref res, count, ref c, n);
+        DotRows<Scalar, float>(ref px, ref pr, stride, ref res, count, ref c, n);
+    }
+
+    private static void DotRows<S, V>(ref float x, ref float rows, int stride, ref float result, int count, ref int c, int n)
+        where S : ISimd<V> where V : struct
+    {
+        int c0 = c, c1 = c0 + (n - c0) / S.Count * S.Count;
+        if (c1 == c0) return;
+        c = c1;
+        int j = 0;
+        // Four rows at a time: x is loaded once per four products, and four chains hide FMA latency.
+        for (; j <= count - 4; j += 4)
+        {
+            ref float r0 = ref Unsafe.Add(ref rows, j * stride);
+            ref float r1 = ref Unsafe.Add(ref r0, stride);
+            ref float r2 = ref Unsafe.Add(ref r1, stride);
+            ref float r3 = ref Unsafe.Add(ref r2, stride);
+            V a0 = S.Zero, a1 = S.Zero, a2 = S.Zero, a3 = S.Zero;
+            for (int i = c0; i < c1; i += S.Count)
+            {
+                V v = S.Load(in Unsafe.Add(ref x, i));
+                a0 = S.MulAdd(v, S.Load(in Unsafe.Add(ref r0, i)), a0);
+                a1 = S.MulAdd(v, S.Load(in Unsafe.Add(ref r1, i)), a1);
+                a2 = S.MulAdd(v, S.Load(in Unsafe.Add(ref r2, i)), a2);
+                a3 = S.MulAdd(v, S.Load(in Unsafe.Add(ref r3, i)), a3);
+            }
+            Unsafe.Add(ref result, j) += S.Sum(a0);
+            Unsafe.Add(ref result, j + 1) += S.Sum(a1);
+            Unsafe.Add(ref result, j + 2) += S.Sum(a2);
+            Unsafe.Add(ref result, j + 3) += S.Sum(a3);
+        }
+        for (; j < count; j++)
+        {
+            ref float r0 = ref Unsafe.Add(ref rows, j * stride);
+            V a0 = S.Zero;
+            for (int i = c0; i < c1; i += S.Count)
+                a0 = S.MulAdd(S.Load(in Unsafe.Add(ref x, i)), S.Load(in Unsafe.Add(ref r0, i)), a0);
+            Unsafe.Add(ref result, j) += S.Sum(a0);
+        }
+    }
+
+    /// <summary>
+    /// y[c] (+)= Σ_{j&lt;count} weights[j·weightStride]·rows[j·rowStride + c] for c &lt; y.Length: a weighted
+    /// sum of strided rows, kept in registers across all rows and stored once (attention's Σ att·v and
+    /// its gradients). Overwrites <paramref name="y"/>, or adds to it when <paramref name="accumulate"/>.
+    /// </summary>
+    public static void WeightedRowSum(ReadOnlySpan<float> weights, int weightStride, int count, ReadOnlySpan<float> rows, int rowStride, Span<float> y, bool accumulate)
+    {
+        int n = y.Length;
+        Debug.Assert(count >= 1 && weights.Length >= (count - 1) * weightStride + 1);
+        Debug.Assert(rows.Length >= (count - 1) * rowStride + n);
+        ref float pw = ref MemoryMarshal.GetReference(weights);
+        ref float pr = ref MemoryMarshal.GetReference(rows);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated) WeightedRowSum<V512, Vector512<float>>(ref pw, weightStride, count, ref pr, rowStride, ref py, ref c, n, accumulate);
+        if (Vector256.IsHardwareAccelerated) WeightedRowSum<V256, Vector256<float>>(ref pw, weightStride, count, ref pr, rowStride, ref py, ref c, n, accumulate);
+        if (Vector128.IsHardwareAccelerated) WeightedRowSum<V128, Vector128<float>>(ref pw, weightStride, count, ref pr, rowStride, ref py, ref c, n, accumulate);
+        WeightedRowSum<Scalar, float>(ref pw, weightStride, count, ref pr, rowStride, ref py, ref c, n, accumulate);
+    }
+
+    private static void WeightedRowSum<S, V>(ref float w, int wStride, int count, ref float rows, int rowStride, ref float y, ref int c, int n, bool accumulate)
+        where S : ISimd<V> where V : struct
+    {
+        // Four vectors of columns at a time: four independent FMA chains per weight.
+        for (; c <= n - 4 * S.Count; c += 4 * S.Count)
+        {
+            ref float yc = ref Unsafe.Add(ref y, c);
+            V a0 = accumulate ? S.Load(in yc) : S.Zero;
+            V a1 = accumulate ? S.Load(in Unsafe.Add(ref yc, S.Count)) : S.Zero;
+            V a2 = accumulate ? S.Load(in Unsafe.Add(ref yc, 2 * S.Count)) : S.Zero;
+            V a3 = accumulate ? S.Load(in Unsafe.Add(ref yc, 3 * S.Count)) : S.Zero;
+            ref float r = ref Unsafe.Add(ref rows, c);
+            for (int j = 0, wj = 0; j < count; j++, wj += wStride, r = ref Unsafe.Add(ref r, rowStride))
+            {
+                V s = S.Splat(Unsafe.Add(ref w, wj));
+                a0 = S.MulAdd(s, S.Load(in r), a0);
+                a1 = S.MulAdd(s, S.Load(in Unsafe.Add(ref r, S.Count)), a1);
+                a2 = S.MulAdd(s, S.Load(in Unsafe.Add(ref r, 2 * S.Count)), a2);
+                a3 = S.MulAdd(s, S.Load(in Unsafe.Add(ref r, 3 * S.Count)), a3);
+            }
+            S.Store(a0, ref yc);
+            S.Store(a1, ref Unsafe.Add(ref yc, S.Count));
+            S.Store(a2, ref Unsafe.Add(ref yc, 2 * S.Count));
+            S.Store(a3, ref Unsafe.Add(ref yc, 3 * S.Count));
+        }
+        // Then one vector at a time, alternating two accumulators over the rows.
+        for (; c <= n - S.Count; c += S.Count)
+        {
+            ref float yc = ref Unsafe.Add(ref y, c);
+            V a0 = accumulate ? S.Load(in yc) : S.Zero, a1 = S.Zero;
+            ref float r = ref Unsafe.Add(ref rows, c);
+            int j = 0, wj = 0;
+            for (; j <= count - 2; j += 2, wj += 2 * wStride, r = ref Unsafe.Add(ref r, 2 * rowStride))
+            {
+                a0 = S.MulAdd(S.Splat(Unsafe.Add(ref w, wj)), S.Load(in r), a0);
+                a1 = S.MulAdd(S.Splat(Unsafe.Add(ref w, wj + wStride)), S.Load(in Unsafe.Add(ref r, rowStride)), a1);
+            }
+            if (j < count)
+                a0 = S.MulAdd(S.Splat(Unsafe.Add(ref w, wj)), S.Load(in r), a0);
+            S.Store(S.Add(a0, a1), ref yc);
+        }
     }
 }
