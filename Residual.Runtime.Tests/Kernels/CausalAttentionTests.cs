@@ -21,6 +21,7 @@ public class CausalAttentionTests
         { 1, 6, 21, 3 },    // hs = 7
         { 1, 17, 64, 4 },   // hs = 16
         { 2, 5, 96, 3 },    // hs = 32
+        { 1, 6, 160, 2 },   // hs = 80: four 16-lane vectors plus one
     };
 
     [Theory, MemberData(nameof(Shapes))]
