@@ -99,8 +99,13 @@ public class MatMulTests
         Close(Plus(start, ScalarReference.MatMulBackwardWeight(dy, x, rows, inF, outF)), dw, Rtol, "dWeight");
     }
 
-    [Theory, MemberData(nameof(Shapes))]
-    public void MatMul_backward_bias_accumulates_scalar_reference(int rows, int inF, int outF)
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(5, 33)]
+    [InlineData(13, 70)]
+    [InlineData(8, 32)]
+    public void MatMul_backward_bias_accumulates_scalar_reference(int rows, int outF)
     {
         var dy = Uniform(rows * outF, 5);
         var db = Uniform(outF, 8);

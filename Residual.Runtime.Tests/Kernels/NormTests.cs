@@ -169,4 +169,23 @@ public class NormTests
         Close(Twice(dx1), dx2, 1e-6, "dInput");
         Close(Twice(dw1), dw2, 1e-6, "dWeight");
     }
+
+    [Fact]
+    public void Norm_forwards_may_run_in_place()
+    {
+        const int rows = 3, width = 21;
+        var x = Uniform(rows * width, 1, -2f, 3f);
+        var w = Uniform(width, 2, 0.5f, 1.5f);
+        var b = Uniform(width, 3);
+        var (expected, mean, rstd) = (new float[x.Length], new float[rows], new float[rows]);
+        LayerNormKernel.Forward(expected, mean, rstd, x, w, b, rows, width);
+        var inPlace = (float[])x.Clone();
+        LayerNormKernel.Forward(inPlace, mean, rstd, inPlace, w, b, rows, width);
+        Assert.Equal(expected, inPlace);
+
+        RmsNormKernel.Forward(expected, rstd, x, w, rows, width);
+        inPlace = (float[])x.Clone();
+        RmsNormKernel.Forward(inPlace, rstd, inPlace, w, rows, width);
+        Assert.Equal(expected, inPlace);
+    }
 }

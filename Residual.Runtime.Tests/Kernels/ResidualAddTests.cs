@@ -82,4 +82,15 @@ public class ResidualAddTests
         Close(Twice(dx1), dx2, 0, "dX");
         Close(Twice(db1), db2, 0, "dBranch");
     }
+
+    [Fact]
+    public void ResidualAdd_backward_reads_dOutput_before_writing_an_aliased_dX()
+    {
+        var dy = Uniform(35, 1);
+        var db = new float[35];
+        var shared = (float[])dy.Clone(); // dX and dOutput are one buffer
+        ResidualAdd.Backward(shared, db, shared, 0.5f, 2f);
+        Close(dy.Select(v => 1.5 * v).ToArray(), shared, Rtol, "dX");
+        Close(dy.Select(v => 2.0 * v).ToArray(), db, Rtol, "dBranch");
+    }
 }
