@@ -38,32 +38,17 @@ public static class CausalAttention
             var seq = qkv.Slice(b * time * stride, time * stride);
             for (int h = 0; h < heads; h++)
             {
+                // Rows of this head's keys and values for the whole sequence, `stride` apart.
+                var keys = seq.Slice(width + h * hs);
+                var values = seq.Slice(2 * width + h * hs);
                 for (int t = 0; t < time; t++)
                 {
                     var a = att.Slice(((b * heads + h) * time + t) * time, time);
-                    var q = seq.Slice(t * stride + h * hs, hs);
-                    float max = float.NegativeInfinity;
-                    for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        float score = Vectors.Dot(q, seq.Slice(t2 * stride + width + h * hs, hs)) * scale;
-                        a[t2] = score;
-                        if (score > max) max = score;
-                    }
-                    float sum = 0f;
-                    for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        float e = MathF.Exp(a[t2] - max);
-                        a[t2] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
-                    for (int t2 = 0; t2 <= t; t2++) a[t2] *= inv;
+                    var weights = a.Slice(0, t + 1);
+                    Vectors.DotRows(seq.Slice(t * stride + h * hs, hs), keys, stride, weights);
+                    Vectors.Softmax(weights, weights, scale);
                     a.Slice(t + 1).Clear();
-
-                    var y = output.Slice((b * time + t) * width + h * hs, hs);
-                    y.Clear();
-                    for (int t2 = 0; t2 <= t; t2++)
-                        Vectors.Axpy(a[t2], seq.Slice(t2 * stride + 2 * width + h * hs, hs), y);
+                    Vectors.WeightedRowSum(weights, 1, t + 1, values, stride, output.Slice((b * time + t) * width + h * hs, hs), accumulate: false);
                 }
             }
         }
@@ -100,33 +85,42 @@ public static class CausalAttention
         {
             var seq = qkv.Slice(b * time * stride, time * stride);
             var dSeq = dQkv.Slice(b * time * stride, time * stride);
+            var dy = dOutput.Slice(b * time * width, time * width);
             for (int h = 0; h < heads; h++)
             {
+                int matrix = (b * heads + h) * time * time;
+                var a = att.Slice(matrix, time * time);
+                var g = dAtt.Slice(matrix, time * time);
+                var queries = seq.Slice(h * hs);
+                var keys = seq.Slice(width + h * hs);
+                var values = seq.Slice(2 * width + h * hs);
+                var dyHead = dy.Slice(h * hs);
+
+                // Pass 1, row by row: g[t, t2] = ∂L/∂score[t, t2]·scale for t2 ≤ t (only the lower
+                // triangle of the scratch is written, and only it is read below).
                 for (int t = 0; t < time; t++)
                 {
-                    int row = ((b * heads + h) * time + t) * time;
-                    var a = att.Slice(row, t + 1);
-                    var da = dAtt.Slice(row, t + 1);
-                    var dy = dOutput.Slice((b * time + t) * width + h * hs, hs);
-                    // Through output = Σ att·v: dAtt = dy·v, dv += att·dy.
+                    var at = a.Slice(t * time, t + 1);
+                    var gt = g.Slice(t * time, t + 1);
+                    // Through output = Σ att·v: ∂L/∂att[t, t2] = dy_t · v_t2.
+                    Vectors.DotRows(dyHead.Slice(t * width, hs), values, stride, gt);
+                    // Through the softmax: ∂L/∂score = att·(∂L/∂att − Σ att·∂L/∂att).
+                    float dot = Vectors.Dot(at, gt);
                     for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        da[t2] = Vectors.Dot(dy, seq.Slice(t2 * stride + 2 * width + h * hs, hs));
-                        Vectors.Axpy(a[t2], dy, dSeq.Slice(t2 * stride + 2 * width + h * hs, hs));
-                    }
-                    // Through the softmax: dScore = att·(dAtt − Σ att·dAtt).
-                    float dot = Vectors.Dot(a, da);
-                    for (int t2 = 0; t2 <= t; t2++)
-                        da[t2] = a[t2] * (da[t2] - dot);
-                    // Through score = q·k·scale.
-                    var q = seq.Slice(t * stride + h * hs, hs);
-                    var dq = dSeq.Slice(t * stride + h * hs, hs);
-                    for (int t2 = 0; t2 <= t; t2++)
-                    {
-                        float g = da[t2] * scale;
-                        Vectors.Axpy(g, seq.Slice(t2 * stride + width + h * hs, hs), dq);
-                        Vectors.Axpy(g, q, dSeq.Slice(t2 * stride + width + h * hs, hs));
-                    }
+                        gt[t2] = at[t2] * (gt[t2] - dot) * scale;
+                }
+
+                // Pass 2, one gradient row at a time, each a weighted sum kept in registers:
+                //   dq_t  += Σ_{t2 ≤ t} g[t, t2]·k_t2     (row t of g)
+                //   dk_t2 += Σ_{t ≥ t2} g[t, t2]·q_t      (column t2 of g, from the diagonal down)
+                //   dv_t2 += Σ_{t ≥ t2} att[t, t2]·dy_t   (column t2 of att, from the diagonal down)
+                for (int t = 0; t < time; t++)
+                {
+                    int below = time - t;
+                    int token = t * stride + h * hs;
+                    Vectors.WeightedRowSum(g.Slice(t * time), 1, t + 1, keys, stride, dSeq.Slice(token, hs), accumulate: true);
+                    Vectors.WeightedRowSum(g.Slice(t * time + t), time, below, queries.Slice(t * stride), stride, dSeq.Slice(token + width, hs), accumulate: true);
+                    Vectors.WeightedRowSum(a.Slice(t * time + t), time, below, dyHead.Slice(t * width), width, dSeq.Slice(token + 2 * width, hs), accumulate: true);
                 }
             }
         }

@@ -26,16 +26,7 @@ public static class CrossEntropy
         Guard.Length(logits.Length, nameof(logits), "rows·vocab", rows, vocab);
 
         for (int r = 0; r < rows; r++)
-        {
-            var x = logits.Slice(r * vocab, vocab);
-            var p = probs.Slice(r * vocab, vocab);
-            float max = float.NegativeInfinity;
-            for (int v = 0; v < vocab; v++) max = MathF.Max(max, x[v]);
-            float sum = 0f;
-            for (int v = 0; v < vocab; v++) { float e = MathF.Exp(x[v] - max); p[v] = e; sum += e; }
-            float inv = 1f / sum;
-            for (int v = 0; v < vocab; v++) p[v] *= inv;
-        }
+            Vectors.Softmax(logits.Slice(r * vocab, vocab), probs.Slice(r * vocab, vocab));
     }
 
     /// <summary>

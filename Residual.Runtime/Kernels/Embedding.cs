@@ -35,11 +35,7 @@ public static class Embedding
         for (int bt = 0; bt < batch * time; bt++)
         {
             int t = bt % time;
-            var y = output.Slice(bt * width, width);
-            var te = tokenEmbedding.Slice(tokens[bt] * width, width);
-            var pe = positionEmbedding.Slice(t * width, width);
-            for (int i = 0; i < width; i++)
-                y[i] = te[i] + pe[i];
+            Vectors.Add(tokenEmbedding.Slice(tokens[bt] * width, width), positionEmbedding.Slice(t * width, width), output.Slice(bt * width, width));
         }
     }
 

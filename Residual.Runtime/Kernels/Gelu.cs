@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Residual.Kernels;
 
@@ -8,8 +11,19 @@ namespace Residual.Kernels;
 /// </summary>
 public static class Gelu
 {
+    // gelu(x) = 0.5·x·(1 + tanh(u)) with u = sqrt(2/π)·(x + 0.044715·x³). Since 0.5·(1 + tanh(u)) = σ(2u),
+    // gelu(x) = x·σ(2u) = x / (1 + exp(z)) with z = −2u = x·(K1 + K2·x²). This form needs one exp and
+    // avoids the cancellation in 1 + tanh(u) for negative x (where tanh(u) ≈ −1).
     private const float SqrtTwoOverPi = 0.7978845608028654f;
     private const float Cubic = 0.044715f;
+    private const float K1 = -2f * SqrtTwoOverPi;
+    private const float K2 = -2f * SqrtTwoOverPi * Cubic;
+
+    /// <summary>
+    /// Beyond this magnitude gelu′ is 0 or 1 in float32 (σ(2u) is within 1e-60 of 0 or 1), so the
+    /// derivative is evaluated at the clamped point; this keeps x·(…)·x² from overflowing into ∞·0 = NaN.
+    /// </summary>
+    private const float DerivativeClamp = 12f;
 
     /// <summary>Elementwise <c>output = gelu(input)</c>. Overwrites <paramref name="output"/>.</summary>
     /// <param name="output">Result; same length as <paramref name="input"/>. May be the same span as <paramref name="input"/>.</param>
@@ -20,11 +34,24 @@ public static class Gelu
     {
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(output.Length, nameof(output), "input.Length", input.Length);
-        for (int i = 0; i < input.Length; i++)
+
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float x = ref MemoryMarshal.GetReference(input);
+        int n = input.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated) ForwardLoop<V512, Vector512<float>>(ref y, ref x, ref i, n);
+        if (Vector256.IsHardwareAccelerated) ForwardLoop<V256, Vector256<float>>(ref y, ref x, ref i, n);
+        if (Vector128.IsHardwareAccelerated) ForwardLoop<V128, Vector128<float>>(ref y, ref x, ref i, n);
+        ForwardLoop<Scalar, float>(ref y, ref x, ref i, n);
+    }
+
+    private static void ForwardLoop<S, V>(ref float y, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        V k1 = S.Splat(K1), k2 = S.Splat(K2), one = S.Splat(1f);
+        for (; i <= n - S.Count; i += S.Count)
         {
-            float x = input[i];
-            float u = SqrtTwoOverPi * (x + Cubic * x * x * x);
-            output[i] = 0.5f * x * (1f + MathF.Tanh(u));
+            V v = S.Load(in Unsafe.Add(ref x, i));
+            V z = S.Mul(v, S.MulAdd(k2, S.Mul(v, v), k1));
+            S.Store(S.Div(v, S.Add(one, S.Exp(z))), ref Unsafe.Add(ref y, i));
         }
     }
 
@@ -39,14 +66,31 @@ public static class Gelu
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(dInput.Length, nameof(dInput), "input.Length", input.Length);
         Guard.Length(dOutput.Length, nameof(dOutput), "input.Length", input.Length);
-        for (int i = 0; i < input.Length; i++)
+
+        ref float dx = ref MemoryMarshal.GetReference(dInput);
+        ref float dy = ref MemoryMarshal.GetReference(dOutput);
+        ref float x = ref MemoryMarshal.GetReference(input);
+        int n = input.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n);
+        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n);
+    }
+
+    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        // d/dx [x·σ] = σ + x·σ·(1 − σ)·(−dz/dx) with σ = 1/(1 + e^z) and −dz/dx = −(K1 + 3·K2·x²).
+        V k1 = S.Splat(K1), k2 = S.Splat(K2), k2x3 = S.Splat(-3f * K2), negK1 = S.Splat(-K1), one = S.Splat(1f);
+        V lo = S.Splat(-DerivativeClamp), hi = S.Splat(DerivativeClamp);
+        for (; i <= n - S.Count; i += S.Count)
         {
-            float x = input[i];
-            float u = SqrtTwoOverPi * (x + Cubic * x * x * x);
-            float th = MathF.Tanh(u);
-            float du = SqrtTwoOverPi * (1f + 3f * Cubic * x * x);
-            float grad = 0.5f * (1f + th) + 0.5f * x * (1f - th * th) * du;
-            dInput[i] += dOutput[i] * grad;
+            V v = S.Min(S.Max(S.Load(in Unsafe.Add(ref x, i)), lo), hi);
+            V v2 = S.Mul(v, v);
+            V e = S.Exp(S.Mul(v, S.MulAdd(k2, v2, k1)));
+            V sig = S.Div(one, S.Add(one, e));
+            V slope = S.MulAdd(k2x3, v2, negK1);                     // −dz/dx = 2·du/dx
+            V grad = S.Mul(sig, S.MulAdd(S.Mul(v, S.Sub(one, sig)), slope, one));
+            S.Store(S.MulAdd(S.Load(in Unsafe.Add(ref dy, i)), grad, S.Load(in Unsafe.Add(ref dx, i))), ref Unsafe.Add(ref dx, i));
         }
     }
 }

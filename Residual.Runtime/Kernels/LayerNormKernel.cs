@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Residual.Kernels;
 
@@ -37,20 +40,37 @@ public static class LayerNormKernel
         Guard.Length(weight.Length, nameof(weight), "width", width);
         Guard.Length(bias.Length, nameof(bias), "width", width);
 
+        ref float w = ref MemoryMarshal.GetReference(weight);
+        ref float b = ref MemoryMarshal.GetReference(bias);
         for (int r = 0; r < rows; r++)
         {
             var x = input.Slice(r * width, width);
-            var y = output.Slice(r * width, width);
-            float m = 0f;
-            for (int i = 0; i < width; i++) m += x[i];
-            m /= width;
-            float v = 0f;
-            for (int i = 0; i < width; i++) { float d = x[i] - m; v += d * d; }
-            v /= width;
+            // Two passes (mean, then squared deviations) instead of E[x²] − m², which cancels badly
+            // when |mean| ≫ std.
+            float m = Vectors.Sum(x) / width;
+            float v = Vectors.SumSquaredDeviation(x, m) / width;
             float s = 1f / MathF.Sqrt(v + Epsilon);
-            for (int i = 0; i < width; i++) y[i] = (x[i] - m) * s * weight[i] + bias[i];
+            // Statistics are read before the row is written, so output may alias input.
+            ref float px = ref MemoryMarshal.GetReference(x);
+            ref float py = ref MemoryMarshal.GetReference(output.Slice(r * width, width));
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) NormalizeLoop<V512, Vector512<float>>(ref py, ref px, ref w, ref b, m, s, ref i, width);
+            if (Vector256.IsHardwareAccelerated) NormalizeLoop<V256, Vector256<float>>(ref py, ref px, ref w, ref b, m, s, ref i, width);
+            if (Vector128.IsHardwareAccelerated) NormalizeLoop<V128, Vector128<float>>(ref py, ref px, ref w, ref b, m, s, ref i, width);
+            NormalizeLoop<Scalar, float>(ref py, ref px, ref w, ref b, m, s, ref i, width);
             mean[r] = m;
             rstd[r] = s;
+        }
+    }
+
+    private static void NormalizeLoop<S, V>(ref float y, ref float x, ref float w, ref float b, float mean, float rstd, ref int i, int n)
+        where S : ISimd<V> where V : struct
+    {
+        V vm = S.Splat(mean), vs = S.Splat(rstd);
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V xhat = S.Mul(S.Sub(S.Load(in Unsafe.Add(ref x, i)), vm), vs);
+            S.Store(S.MulAdd(xhat, S.Load(in Unsafe.Add(ref w, i)), S.Load(in Unsafe.Add(ref b, i))), ref Unsafe.Add(ref y, i));
         }
     }
 
@@ -83,30 +103,63 @@ public static class LayerNormKernel
         Guard.Length(mean.Length, nameof(mean), "rows", rows);
         Guard.Length(rstd.Length, nameof(rstd), "rows", rows);
 
+        ref float w = ref MemoryMarshal.GetReference(weight);
+        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+        ref float db = ref MemoryMarshal.GetReference(dBias);
         for (int r = 0; r < rows; r++)
         {
-            var x = input.Slice(r * width, width);
-            var dy = dOutput.Slice(r * width, width);
-            var dx = dInput.Slice(r * width, width);
+            ref float x = ref MemoryMarshal.GetReference(input.Slice(r * width, width));
+            ref float dy = ref MemoryMarshal.GetReference(dOutput.Slice(r * width, width));
+            ref float dx = ref MemoryMarshal.GetReference(dInput.Slice(r * width, width));
             float m = mean[r], s = rstd[r];
-            // With n = x̂ = (x − m)·s and g = dy·weight: dx = s·(g − mean(g) − x̂·mean(g·x̂)).
+
+            // With x̂ = (x − m)·s and g = dy·weight: dx = s·(g − mean(g) − x̂·mean(g·x̂)).
             float sumG = 0f, sumGx = 0f;
-            for (int i = 0; i < width; i++)
-            {
-                float xhat = (x[i] - m) * s;
-                float g = dy[i] * weight[i];
-                sumG += g;
-                sumGx += g * xhat;
-            }
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) Sums<V512, Vector512<float>>(ref dy, ref x, ref w, m, s, ref sumG, ref sumGx, ref i, width);
+            if (Vector256.IsHardwareAccelerated) Sums<V256, Vector256<float>>(ref dy, ref x, ref w, m, s, ref sumG, ref sumGx, ref i, width);
+            if (Vector128.IsHardwareAccelerated) Sums<V128, Vector128<float>>(ref dy, ref x, ref w, m, s, ref sumG, ref sumGx, ref i, width);
+            Sums<Scalar, float>(ref dy, ref x, ref w, m, s, ref sumG, ref sumGx, ref i, width);
+
             float meanG = sumG / width, meanGx = sumGx / width;
-            for (int i = 0; i < width; i++)
-            {
-                float xhat = (x[i] - m) * s;
-                float g = dy[i] * weight[i];
-                dBias[i] += dy[i];
-                dWeight[i] += dy[i] * xhat;
-                dx[i] += s * (g - meanG - xhat * meanGx);
-            }
+            i = 0;
+            if (Vector512.IsHardwareAccelerated) Update<V512, Vector512<float>>(ref dx, ref dw, ref db, ref dy, ref x, ref w, m, s, meanG, meanGx, ref i, width);
+            if (Vector256.IsHardwareAccelerated) Update<V256, Vector256<float>>(ref dx, ref dw, ref db, ref dy, ref x, ref w, m, s, meanG, meanGx, ref i, width);
+            if (Vector128.IsHardwareAccelerated) Update<V128, Vector128<float>>(ref dx, ref dw, ref db, ref dy, ref x, ref w, m, s, meanG, meanGx, ref i, width);
+            Update<Scalar, float>(ref dx, ref dw, ref db, ref dy, ref x, ref w, m, s, meanG, meanGx, ref i, width);
+        }
+    }
+
+    /// <summary>Adds Σ g and Σ g·x̂ over the row to <paramref name="sumG"/> and <paramref name="sumGx"/>.</summary>
+    private static void Sums<S, V>(ref float dy, ref float x, ref float w, float mean, float rstd, ref float sumG, ref float sumGx, ref int i, int n)
+        where S : ISimd<V> where V : struct
+    {
+        if (i > n - S.Count) return;
+        V vm = S.Splat(mean), vs = S.Splat(rstd), ag = S.Zero, agx = S.Zero;
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V xhat = S.Mul(S.Sub(S.Load(in Unsafe.Add(ref x, i)), vm), vs);
+            V g = S.Mul(S.Load(in Unsafe.Add(ref dy, i)), S.Load(in Unsafe.Add(ref w, i)));
+            ag = S.Add(ag, g);
+            agx = S.MulAdd(g, xhat, agx);
+        }
+        sumG += S.Sum(ag);
+        sumGx += S.Sum(agx);
+    }
+
+    private static void Update<S, V>(ref float dx, ref float dw, ref float db, ref float dy, ref float x, ref float w,
+        float mean, float rstd, float meanG, float meanGx, ref int i, int n)
+        where S : ISimd<V> where V : struct
+    {
+        V vm = S.Splat(mean), vs = S.Splat(rstd), vMeanG = S.Splat(meanG), vNegMeanGx = S.Splat(-meanGx);
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V xhat = S.Mul(S.Sub(S.Load(in Unsafe.Add(ref x, i)), vm), vs);
+            V d = S.Load(in Unsafe.Add(ref dy, i));
+            S.Store(S.Add(S.Load(in Unsafe.Add(ref db, i)), d), ref Unsafe.Add(ref db, i));
+            S.Store(S.MulAdd(d, xhat, S.Load(in Unsafe.Add(ref dw, i))), ref Unsafe.Add(ref dw, i));
+            V t = S.MulAdd(xhat, vNegMeanGx, S.Sub(S.Mul(d, S.Load(in Unsafe.Add(ref w, i))), vMeanG));
+            S.Store(S.MulAdd(vs, t, S.Load(in Unsafe.Add(ref dx, i))), ref Unsafe.Add(ref dx, i));
         }
     }
 }

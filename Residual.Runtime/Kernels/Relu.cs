@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Residual.Kernels;
 
@@ -14,8 +17,22 @@ public static class Relu
     {
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(output.Length, nameof(output), "input.Length", input.Length);
-        for (int i = 0; i < input.Length; i++)
-            output[i] = input[i] > 0f ? input[i] : 0f;
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float x = ref MemoryMarshal.GetReference(input);
+        int n = input.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated) ForwardLoop<V512, Vector512<float>>(ref y, ref x, ref i, n);
+        if (Vector256.IsHardwareAccelerated) ForwardLoop<V256, Vector256<float>>(ref y, ref x, ref i, n);
+        if (Vector128.IsHardwareAccelerated) ForwardLoop<V128, Vector128<float>>(ref y, ref x, ref i, n);
+        ForwardLoop<Scalar, float>(ref y, ref x, ref i, n);
+    }
+
+    private static void ForwardLoop<S, V>(ref float y, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V v = S.Load(in Unsafe.Add(ref x, i));
+            S.Store(S.WherePositive(v, v), ref Unsafe.Add(ref y, i));
+        }
     }
 
     /// <summary>Elementwise <c>dInput += input &gt; 0 ? dOutput : 0</c>. Accumulates into <paramref name="dInput"/>.</summary>
@@ -29,8 +46,22 @@ public static class Relu
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(dInput.Length, nameof(dInput), "input.Length", input.Length);
         Guard.Length(dOutput.Length, nameof(dOutput), "input.Length", input.Length);
-        for (int i = 0; i < input.Length; i++)
-            if (input[i] > 0f)
-                dInput[i] += dOutput[i];
+        ref float dx = ref MemoryMarshal.GetReference(dInput);
+        ref float dy = ref MemoryMarshal.GetReference(dOutput);
+        ref float x = ref MemoryMarshal.GetReference(input);
+        int n = input.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n);
+        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n);
+    }
+
+    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V g = S.WherePositive(S.Load(in Unsafe.Add(ref x, i)), S.Load(in Unsafe.Add(ref dy, i)));
+            S.Store(S.Add(S.Load(in Unsafe.Add(ref dx, i)), g), ref Unsafe.Add(ref dx, i));
+        }
     }
 }

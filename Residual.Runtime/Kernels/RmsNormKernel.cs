@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Residual.Kernels;
 
@@ -31,14 +34,27 @@ public static class RmsNormKernel
         Guard.Length(input.Length, nameof(input), "rows·width", rows, width);
         Guard.Length(weight.Length, nameof(weight), "width", width);
 
+        ref float w = ref MemoryMarshal.GetReference(weight);
         for (int r = 0; r < rows; r++)
         {
             var x = input.Slice(r * width, width);
-            var y = output.Slice(r * width, width);
             float s = 1f / MathF.Sqrt(Vectors.Dot(x, x) / width + Epsilon);
-            for (int i = 0; i < width; i++) y[i] = x[i] * s * weight[i];
+            ref float px = ref MemoryMarshal.GetReference(x);
+            ref float py = ref MemoryMarshal.GetReference(output.Slice(r * width, width));
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) ScaleLoop<V512, Vector512<float>>(ref py, ref px, ref w, s, ref i, width);
+            if (Vector256.IsHardwareAccelerated) ScaleLoop<V256, Vector256<float>>(ref py, ref px, ref w, s, ref i, width);
+            if (Vector128.IsHardwareAccelerated) ScaleLoop<V128, Vector128<float>>(ref py, ref px, ref w, s, ref i, width);
+            ScaleLoop<Scalar, float>(ref py, ref px, ref w, s, ref i, width);
             rstd[r] = s;
         }
+    }
+
+    private static void ScaleLoop<S, V>(ref float y, ref float x, ref float w, float rstd, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        V vs = S.Splat(rstd);
+        for (; i <= n - S.Count; i += S.Count)
+            S.Store(S.Mul(S.Mul(S.Load(in Unsafe.Add(ref x, i)), vs), S.Load(in Unsafe.Add(ref w, i))), ref Unsafe.Add(ref y, i));
     }
 
     /// <summary>
@@ -65,21 +81,53 @@ public static class RmsNormKernel
         Guard.Length(weight.Length, nameof(weight), "width", width);
         Guard.Length(rstd.Length, nameof(rstd), "rows", rows);
 
+        ref float w = ref MemoryMarshal.GetReference(weight);
+        ref float dw = ref MemoryMarshal.GetReference(dWeight);
         for (int r = 0; r < rows; r++)
         {
-            var x = input.Slice(r * width, width);
-            var dy = dOutput.Slice(r * width, width);
-            var dx = dInput.Slice(r * width, width);
+            ref float x = ref MemoryMarshal.GetReference(input.Slice(r * width, width));
+            ref float dy = ref MemoryMarshal.GetReference(dOutput.Slice(r * width, width));
+            ref float dx = ref MemoryMarshal.GetReference(dInput.Slice(r * width, width));
             float s = rstd[r];
+
             // With g = dy·weight: dx = s·g − x·s³·mean(g·x).
             float sumGx = 0f;
-            for (int i = 0; i < width; i++) sumGx += dy[i] * weight[i] * x[i];
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated) sumGx += Dot3<V512, Vector512<float>>(ref dy, ref w, ref x, ref i, width);
+            if (Vector256.IsHardwareAccelerated) sumGx += Dot3<V256, Vector256<float>>(ref dy, ref w, ref x, ref i, width);
+            if (Vector128.IsHardwareAccelerated) sumGx += Dot3<V128, Vector128<float>>(ref dy, ref w, ref x, ref i, width);
+            sumGx += Dot3<Scalar, float>(ref dy, ref w, ref x, ref i, width);
+
             float c = s * s * s * sumGx / width;
-            for (int i = 0; i < width; i++)
-            {
-                dWeight[i] += dy[i] * x[i] * s;
-                dx[i] += s * dy[i] * weight[i] - c * x[i];
-            }
+            i = 0;
+            if (Vector512.IsHardwareAccelerated) Update<V512, Vector512<float>>(ref dx, ref dw, ref dy, ref x, ref w, s, c, ref i, width);
+            if (Vector256.IsHardwareAccelerated) Update<V256, Vector256<float>>(ref dx, ref dw, ref dy, ref x, ref w, s, c, ref i, width);
+            if (Vector128.IsHardwareAccelerated) Update<V128, Vector128<float>>(ref dx, ref dw, ref dy, ref x, ref w, s, c, ref i, width);
+            Update<Scalar, float>(ref dx, ref dw, ref dy, ref x, ref w, s, c, ref i, width);
+        }
+    }
+
+    /// <summary>Σ a·b·c over the vector part of the row.</summary>
+    private static float Dot3<S, V>(ref float a, ref float b, ref float c, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        if (i > n - S.Count) return 0f;
+        V acc = S.Zero;
+        for (; i <= n - S.Count; i += S.Count)
+            acc = S.MulAdd(S.Mul(S.Load(in Unsafe.Add(ref a, i)), S.Load(in Unsafe.Add(ref b, i))), S.Load(in Unsafe.Add(ref c, i)), acc);
+        return S.Sum(acc);
+    }
+
+    private static void Update<S, V>(ref float dx, ref float dw, ref float dy, ref float x, ref float w, float rstd, float c, ref int i, int n)
+        where S : ISimd<V> where V : struct
+    {
+        V vs = S.Splat(rstd), vNegC = S.Splat(-c);
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            V xv = S.Load(in Unsafe.Add(ref x, i));
+            V d = S.Load(in Unsafe.Add(ref dy, i));
+            S.Store(S.MulAdd(d, S.Mul(xv, vs), S.Load(in Unsafe.Add(ref dw, i))), ref Unsafe.Add(ref dw, i));
+            V t = S.MulAdd(xv, vNegC, S.Load(in Unsafe.Add(ref dx, i)));
+            S.Store(S.MulAdd(S.Mul(d, S.Load(in Unsafe.Add(ref w, i))), vs, t), ref Unsafe.Add(ref dx, i));
         }
     }
 }
