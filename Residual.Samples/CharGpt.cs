@@ -26,4 +26,4 @@ public partial class CharBlock
 /// three <see cref="CharBlock"/>s, a final LayerNorm and a head tied to the token embedding.
 /// </summary>
 [Model(Vocab = CharVocabulary.Size, Context = 64, Layers = 3, FinalNorm = Norm.LayerNorm)]
-public partial class CharGpt : Stack<CharBlock>;
+public partial class CharGpt : Transformer<CharBlock>;

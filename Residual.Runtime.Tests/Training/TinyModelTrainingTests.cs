@@ -20,7 +20,7 @@ public partial class TinyTrainingBlock
 
 /// <summary>Two blocks over a 12-symbol vocabulary and 16 positions.</summary>
 [Model(Vocab = 12, Context = 16, Layers = 2, FinalNorm = Norm.LayerNorm)]
-public partial class TinyTrainingGpt : Stack<TinyTrainingBlock>;
+public partial class TinyTrainingGpt : Transformer<TinyTrainingBlock>;
 
 public class TinyModelTrainingTests
 {
