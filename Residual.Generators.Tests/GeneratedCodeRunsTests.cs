@@ -21,6 +21,12 @@ public sealed class GeneratedDeclarationsFixture : IDisposable
 /// interpreter (<see cref="ReferenceBlock"/>, <see cref="ReferenceModel"/>) on the same parameters:
 /// output, input gradient and every parameter gradient.
 /// </summary>
+/// <remarks>
+/// The generated helpers branch on Vector512, then Vector256, then scalar code. On an AVX-512 machine the
+/// widths 20, 12 and 4 reach all three (see <see cref="Declarations.NarrowWidths"/>); to force the fallbacks
+/// for every width run the tests with <c>DOTNET_EnableAVX512=0</c> (Vector256) or
+/// <c>DOTNET_EnableHWIntrinsic=0</c> (scalar).
+/// </remarks>
 public class GeneratedCodeRunsTests(GeneratedDeclarationsFixture fixture, ITestOutputHelper output) : IClassFixture<GeneratedDeclarationsFixture>
 {
     private const int Batch = 2, Time = 5;
@@ -53,10 +59,44 @@ public class GeneratedCodeRunsTests(GeneratedDeclarationsFixture fixture, ITestO
         BlockMatchesReference("CustomBlock", AsFeedForward);
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 8)]
+    [InlineData(3, 2)]
+    public void Generated_gpt_block_matches_reference_for_other_batch_sizes_and_sequence_lengths(int batch, int time) =>
+        BlockMatchesReference("Demo.GptBlock", batch: batch, time: time);
+
+    [Theory]
     [InlineData("Demo.TinyGpt")]
     [InlineData("PostNormLm")]
     [InlineData("OddLm")]
     public void Generated_model_matches_reference_loss_logits_and_gradients(string model) => ModelMatchesReference(model);
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 8)]
+    public void Generated_model_matches_reference_from_one_token_up_to_the_full_context(int batch, int time) =>
+        ModelMatchesReference("Demo.TinyGpt", batch: batch, time: time);
+
+    [Fact]
+    public void Generated_block_rejects_buffers_of_the_wrong_size_before_writing()
+    {
+        var block = Generated.CreateBlock("OddBlock");
+        int n = Batch * Time * block.Description.Width;
+        var activations = new float[block.ActivationFloats(Batch, Time)];
+        var scratch = new float[block.ScratchFloats(Batch, Time)];
+        var y = new float[n];
+
+        Assert.Throws<ArgumentException>(() => block.Forward(new float[n - 1], y, activations, Batch, Time));
+        Assert.Throws<ArgumentException>(() => block.Forward(new float[n], new float[n + 1], activations, Batch, Time));
+        Assert.Throws<ArgumentException>(() => block.Forward(new float[n], y, new float[activations.Length - 1], Batch, Time));
+        Assert.Throws<ArgumentOutOfRangeException>(() => block.Forward(new float[n], y, activations, 0, Time));
+        Assert.All(y, v => Assert.Equal(0f, v));
+
+        block.Forward(new float[n], y, activations, Batch, Time);
+        Assert.Throws<ArgumentException>(() => block.Backward(new float[n], new float[n], new float[n - 1], activations, scratch, Batch, Time));
+        Assert.Throws<ArgumentException>(() => block.Backward(new float[n], new float[n], new float[n], activations, new float[scratch.Length - 1], Batch, Time));
+        Assert.All(block.Gradients.ToArray(), v => Assert.Equal(0f, v));
+    }
 
     [Fact]
     public void Generated_model_with_custom_sublayers_matches_reference_loss_and_gradients() =>
@@ -112,25 +152,25 @@ public class GeneratedCodeRunsTests(GeneratedDeclarationsFixture fixture, ITestO
 
     // ───────────────────────────── helpers ─────────────────────────────
 
-    private void BlockMatchesReference(string typeName, Func<BlockDescription, BlockDescription>? referenceView = null)
+    private void BlockMatchesReference(string typeName, Func<BlockDescription, BlockDescription>? referenceView = null, int batch = Batch, int time = Time)
     {
         var block = Generated.CreateBlock(typeName, new ModelOptions { Seed = 3 });
         Numerics.Randomize(block.Parameters, block.Layout, seed: 1);
-        int n = Batch * Time * block.Description.Width;
+        int n = batch * time * block.Description.Width;
         var x = Numerics.Uniform(n, seed: 2);
         var dy = Numerics.Uniform(n, seed: 3);
         // NaN everywhere the block may only write before it reads: a read of stale memory shows up as NaN.
         var y = Filled(n, float.NaN);
-        var activations = Filled(block.ActivationFloats(Batch, Time), float.NaN);
-        var scratch = Filled(block.ScratchFloats(Batch, Time), float.NaN);
+        var activations = Filled(block.ActivationFloats(batch, time), float.NaN);
+        var scratch = Filled(block.ScratchFloats(batch, time), float.NaN);
         var dx = new float[n];
 
-        block.Forward(x, y, activations, Batch, Time);
-        block.Backward(x, dy, dx, activations, scratch, Batch, Time);
+        block.Forward(x, y, activations, batch, time);
+        block.Backward(x, dy, dx, activations, scratch, batch, time);
 
         var description = referenceView?.Invoke(block.Description) ?? block.Description;
         var p = Numerics.ToDouble(block.Parameters);
-        var saved = ReferenceBlock.Forward(description, p, Numerics.ToDouble(x), Batch, Time);
+        var saved = ReferenceBlock.Forward(description, p, Numerics.ToDouble(x), batch, time);
         var expectedDx = new double[n];
         var expectedGradients = new double[p.Length];
         ReferenceBlock.Backward(description, p, saved, Numerics.ToDouble(dy), expectedDx, expectedGradients);
@@ -138,26 +178,27 @@ public class GeneratedCodeRunsTests(GeneratedDeclarationsFixture fixture, ITestO
         double worst = Numerics.AssertClose("y", y, saved.Output);
         worst = Math.Max(worst, Numerics.AssertClose("dx", dx, expectedDx));
         worst = Math.Max(worst, Numerics.AssertClose("dθ", block.Gradients, expectedGradients, block.Layout));
-        output.WriteLine($"{typeName}: worst error {worst:G3}× its tolerance");
+        output.WriteLine($"{typeName}: worst error {worst:G3}× its tolerance " +
+            $"(Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "on" : "off")})");
     }
 
-    private void ModelMatchesReference(string typeName, Func<ModelDescription, ModelDescription>? referenceView = null)
+    private void ModelMatchesReference(string typeName, Func<ModelDescription, ModelDescription>? referenceView = null, int batch = Batch, int time = Time)
     {
         var model = Generated.CreateModel(typeName, new ModelOptions { Seed = 3 });
         var layout = model.Parameters.Tensors;
         Numerics.Randomize(model.Parameters.Data, layout, seed: 4);
         int vocab = model.Description.Vocab;
         var random = new Random(5);
-        var tokens = Enumerable.Range(0, Batch * Time).Select(_ => random.Next(vocab)).ToArray();
-        var targets = Enumerable.Range(0, Batch * Time).Select(_ => random.Next(vocab)).ToArray();
+        var tokens = Enumerable.Range(0, batch * time).Select(_ => random.Next(vocab)).ToArray();
+        var targets = Enumerable.Range(0, batch * time).Select(_ => random.Next(vocab)).ToArray();
 
-        float loss = model.Forward(tokens, targets, Batch, Time);
+        float loss = model.Forward(tokens, targets, batch, time);
         model.ZeroGradients();
         model.Backward();
 
         var description = referenceView?.Invoke(model.Description) ?? model.Description;
         var p = Numerics.ToDouble(model.Parameters.Data);
-        var saved = ReferenceModel.Forward(description, p, tokens, targets, Batch, Time);
+        var saved = ReferenceModel.Forward(description, p, tokens, targets, batch, time);
         var expectedGradients = new double[p.Length];
         ReferenceModel.Backward(description, p, saved, expectedGradients);
 

@@ -33,10 +33,13 @@ public static class GeneratorHarness
     public static GeneratorRun Run(params string[] sources) => RunAs("Tests", sources);
 
     /// <summary>As <see cref="Run(string[])"/>, naming the output assembly (assemblies loaded side by side need distinct names).</summary>
-    public static GeneratorRun RunAs(string assemblyName, params string[] sources)
+    public static GeneratorRun RunAs(string assemblyName, params string[] sources) => RunWith(assemblyName, [], sources);
+
+    /// <summary>As <see cref="RunAs"/>, with more references (for example another in-memory compilation's image).</summary>
+    public static GeneratorRun RunWith(string assemblyName, MetadataReference[] references, params string[] sources)
     {
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")).ToArray();
-        var compilation = CSharpCompilation.Create(assemblyName, trees, s_references.Value, CompilationOptions);
+        var compilation = CSharpCompilation.Create(assemblyName, trees, s_references.Value.AddRange(references), CompilationOptions);
         var driver = CSharpGeneratorDriver.Create(
             new[] { new ResidualGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
