@@ -30,7 +30,7 @@ public class MalformedDeclarationTests
 
     private const string CompanionHint = "ValidBlock.Residual.g.cs";
 
-    /// <summary>A source with <c>using System; using Residual;</c> and a user sublayer type or two to misuse.</summary>
+    /// <summary><paramref name="declarations"/> after <c>using System; using Residual;</c>.</summary>
     private static string Source(string declarations) => $$"""
         using System;
         using Residual;
@@ -117,9 +117,9 @@ public class MalformedDeclarationTests
         ["[Sublayer(typeof(string))]"] = (Sublayer("[Residual] [Sublayer(typeof(string))]", "public partial string Mix { get; }"), ["Bad"]),
         ["[Sublayer] naming a type that does not exist"] = (Sublayer("[Residual] [Sublayer(typeof(DoesNotExist))]", "public partial DoesNotExist Mix { get; }"), ["Bad"]),
         ["[Sublayer] naming the abstract Sublayer base"] = (Sublayer("[Residual] [Sublayer(typeof(Sublayer))]", "public partial Sublayer Mix { get; }"), ["Bad"]),
-        ["[Sublayer] naming an abstract user sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(AbstractSublayer))]", "public partial AbstractSublayer Mix { get; }") + UserSublayers, ["Bad"]),
-        ["[Sublayer] naming a sublayer without a parameterless constructor"] = (Sublayer("[Residual] [Sublayer(typeof(NeedsArguments))]", "public partial NeedsArguments Mix { get; }") + UserSublayers, ["Bad"]),
-        ["[Sublayer] naming an open generic sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(GenericSublayer<>))]", "public partial Sublayer Mix { get; }") + UserSublayers, ["Bad"]),
+        ["[Sublayer] naming an abstract user sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(AbstractSublayer))]", "public partial AbstractSublayer Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["[Sublayer] naming a sublayer without a parameterless constructor"] = (Sublayer("[Residual] [Sublayer(typeof(NeedsArguments))]", "public partial NeedsArguments Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["[Sublayer] naming an open generic sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(GenericSublayer<>))]", "public partial Sublayer Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
 
         // ── the property ──
         ["Sublayer property not partial"] = (Sublayer($"[Residual] {Ff}", "public FeedForward Mix => null!;"), ["Bad"]),
@@ -203,6 +203,19 @@ public class MalformedDeclarationTests
     [InlineData("Too many constructor arguments: PreNorm(Norm.LayerNorm, Norm.RMSNorm)", Skip = RecoveredBug)]
     public void Declaration_whose_attribute_has_a_recoverable_error_gets_no_source(string name) =>
         AssertNothingGeneratedFor(s_recovered[name].Source, s_recovered[name].BadTypes);
+
+    /// <summary>Guards the cases against passing vacuously: the templates they are built from, filled in validly, do generate.</summary>
+    [Fact]
+    public void The_case_templates_generate_when_filled_in_validly()
+    {
+        var run = GeneratorHarness.Run(
+            Sublayer($"[Residual] {Ff}") + "\n" + UserSublayers,
+            Model(GoodModel),
+            Companion);
+        run.AssertNoGeneratorException();
+        Assert.Equal(["Bad.Residual.g.cs", "BadLm.Residual.g.cs", CompanionHint], run.Sources.Keys.Order(System.StringComparer.Ordinal));
+        run.AssertCleanCompilation();
+    }
 
     [Fact]
     public void Valid_blocks_are_generated_beside_several_invalid_ones()
