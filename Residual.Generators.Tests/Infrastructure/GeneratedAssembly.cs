@@ -23,9 +23,10 @@ public sealed class GeneratedAssembly : IDisposable
         Run.AssertNoGeneratorException();
         using var image = new MemoryStream();
         var emitted = Run.Output.Emit(image);
-        if (!emitted.Success)
-            throw new InvalidOperationException("The generated code does not compile:\n" +
-                string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20).Select(GeneratorRun.Describe)));
+        // Emit reports the compilation's warnings too: the run tests' declarations must compile cleanly as well.
+        var problems = emitted.Diagnostics.Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
+        if (!emitted.Success || problems.Count > 0)
+            throw new InvalidOperationException("The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20).Select(GeneratorRun.Describe)));
         image.Position = 0;
         _context = new LoadContext(assemblyName);
         Assembly = _context.LoadFromStream(image);
