@@ -31,7 +31,7 @@ public class CrossAssemblyTests
         using Residual;
 
         [Model(Vocab = 5, Context = 4, Layers = 2)]
-        public partial class AppModel : Stack<Blocks.SharedBlock>;
+        public partial class AppModel : Transformer<Blocks.SharedBlock>;
         """;
 
     [Fact(Skip = "generator bug: DeclarationReader.ReadSublayer requires IsPartialDefinition, which a property read from a referenced assembly never has; the block is rejected and the model gets no source")]

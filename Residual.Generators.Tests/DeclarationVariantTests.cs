@@ -37,7 +37,7 @@ public class DeclarationVariantTests
                 }
 
                 [Model(Vocab = 5, Context = 4, Layers = 1)]
-                internal sealed partial class InternalModel : Stack<InternalBlock>;
+                internal sealed partial class InternalModel : Transformer<InternalBlock>;
             }
             """, ["InternalBlock.Residual.g.cs", "InternalModel.Residual.g.cs"]),
 
@@ -113,7 +113,7 @@ public class DeclarationVariantTests
             namespace Models
             {
                 [Model(Vocab = 5, Context = 4, Layers = 3, FinalNorm = Norm.RMSNorm)]
-                public sealed partial class Lm : Stack<Blocks.Core.Layer>
+                public sealed partial class Lm : Transformer<Blocks.Core.Layer>
                 {
                     public Lm(ulong seed) : this(new ModelOptions { Seed = seed }) { }
                 }

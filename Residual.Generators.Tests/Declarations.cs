@@ -27,7 +27,7 @@ internal static class Declarations
         }
 
         [Model(Vocab = 17, Context = 8, Layers = 2, FinalNorm = Norm.LayerNorm)]
-        public partial class TinyGpt : Stack<GptBlock>;
+        public partial class TinyGpt : Transformer<GptBlock>;
         """;
 
     /// <summary>(b) The 2017 Transformer's "Add &amp; Norm" with RMSNorm, a ReLU feed-forward, and a model without a final norm.</summary>
@@ -47,7 +47,7 @@ internal static class Declarations
         }
 
         [Model(Vocab = 11, Context = 8, Layers = 2, FinalNorm = Norm.None)]
-        public partial class PostNormLm : Stack<PostNormBlock>;
+        public partial class PostNormLm : Transformer<PostNormBlock>;
         """;
 
     /// <summary>
@@ -111,7 +111,7 @@ internal static class Declarations
         using System;
         using Residual;
 
-        // System.Collections.Generic is not imported: its Stack<T> would make Residual.Stack<TBlock> ambiguous.
+        // System.Collections.Generic is not imported: its Transformer<T> would make Residual.Transformer<TBlock> ambiguous.
         public sealed class WrappedMlp : Sublayer
         {
             private static readonly FeedForward s_inner = new(hidden: 24);
@@ -140,7 +140,7 @@ internal static class Declarations
         }
 
         [Model(Vocab = 9, Context = 6, Layers = 2, FinalNorm = Norm.RMSNorm)]
-        public partial class CustomLm : Stack<CustomBlock>;
+        public partial class CustomLm : Transformer<CustomBlock>;
         """;
 
     /// <summary>
@@ -163,7 +163,7 @@ internal static class Declarations
         }
 
         [Model(Vocab = 7, Context = 6, Layers = 2, FinalNorm = Norm.RMSNorm)]
-        public partial class OddLm : Stack<OddBlock>;
+        public partial class OddLm : Transformer<OddBlock>;
         """;
 
     /// <summary>

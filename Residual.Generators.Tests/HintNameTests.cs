@@ -26,7 +26,7 @@ public class HintNameTests
             }
 
             [Model(Vocab = 5, Context = 4, Layers = 1)]
-            public partial class TinyGpt : Stack<GptBlock>;
+            public partial class TinyGpt : Transformer<GptBlock>;
         }
         """;
 

@@ -55,7 +55,7 @@ public class MalformedDeclarationTests
     private const string Ff = "[Sublayer(typeof(FeedForward))]";
 
     /// <summary>A model <c>BadLm</c> with the given attribute and base list, stacking the companion block by default.</summary>
-    private static string Model(string modelAttribute, string declaration = "public partial class BadLm : Stack<Companion.ValidBlock>;") =>
+    private static string Model(string modelAttribute, string declaration = "public partial class BadLm : Transformer<Companion.ValidBlock>;") =>
         Source($"{modelAttribute}\n{declaration}");
 
     private const string GoodModel = "[Model(Vocab = 11, Context = 8, Layers = 2)]";
@@ -151,13 +151,13 @@ public class MalformedDeclarationTests
         ["Model without Context"] = (Model("[Model(Vocab = 11, Layers = 2)]"), ["BadLm"]),
         ["Model with Layers = 0"] = (Model("[Model(Vocab = 11, Context = 8, Layers = 0)]"), ["BadLm"]),
         ["Model with an unknown FinalNorm"] = (Model("[Model(Vocab = 11, Context = 8, Layers = 2, FinalNorm = (Norm)5)]"), ["BadLm"]),
-        ["Model stacking a type that is not a block"] = (Model(GoodModel, "public partial class BadLm : Stack<NotABlock>;\npublic sealed class NotABlock { }"), ["BadLm"]),
-        ["Model not deriving from Stack"] = (Model(GoodModel, "public partial class BadLm;"), ["BadLm"]),
+        ["Model stacking a type that is not a block"] = (Model(GoodModel, "public partial class BadLm : Transformer<NotABlock>;\npublic sealed class NotABlock { }"), ["BadLm"]),
+        ["Model not deriving from Transformer"] = (Model(GoodModel, "public partial class BadLm;"), ["BadLm"]),
         ["Model deriving from LanguageModel directly"] = (Model(GoodModel, "public abstract partial class BadLm : LanguageModel;"), ["BadLm"]),
-        ["Model stacking an invalid block"] = (Model(GoodModel, "public partial class BadLm : Stack<Bad>;") + Sublayer(Ff).Replace("using System;\nusing Residual;\n", ""), ["BadLm", "Bad"]),
-        ["Model class generic"] = (Model(GoodModel, "public partial class BadLm<T> : Stack<Companion.ValidBlock>;"), ["BadLm"]),
-        ["Model class not partial"] = (Model(GoodModel, "public class BadLm : Stack<Companion.ValidBlock>;"), ["BadLm"]),
-        ["Model class nested"] = (Model("public partial class Outer {", $"{GoodModel} public partial class BadLm : Stack<Companion.ValidBlock>; }}"), ["BadLm", "Outer"]),
+        ["Model stacking an invalid block"] = (Model(GoodModel, "public partial class BadLm : Transformer<Bad>;") + Sublayer(Ff).Replace("using System;\nusing Residual;\n", ""), ["BadLm", "Bad"]),
+        ["Model class generic"] = (Model(GoodModel, "public partial class BadLm<T> : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model class not partial"] = (Model(GoodModel, "public class BadLm : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model class nested"] = (Model("public partial class Outer {", $"{GoodModel} public partial class BadLm : Transformer<Companion.ValidBlock>; }}"), ["BadLm", "Outer"]),
 
         // ── syntax errors in attribute arguments ──
         ["Syntax error: Width without a value"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = )]"), ["Bad"]),
