@@ -20,6 +20,9 @@ public static class GeneratorHarness
             .Append(MetadataReference.CreateFromFile(typeof(BlockAttribute).Assembly.Location))
             .ToImmutableArray());
 
+    /// <summary>The references every in-memory compilation gets: .NET 10 and Residual.Runtime.</summary>
+    public static ImmutableArray<MetadataReference> References => s_references.Value;
+
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
     public static CSharpCompilationOptions CompilationOptions { get; } = new(
@@ -40,6 +43,12 @@ public static class GeneratorHarness
     {
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")).ToArray();
         var compilation = CSharpCompilation.Create(assemblyName, trees, s_references.Value.AddRange(references), CompilationOptions);
+        return RunOn(compilation);
+    }
+
+    /// <summary>Runs the generator over a compilation the caller built (other output kinds, extra trees).</summary>
+    public static GeneratorRun RunOn(CSharpCompilation compilation)
+    {
         var driver = CSharpGeneratorDriver.Create(
             new[] { new ResidualGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,

@@ -90,9 +90,12 @@ public static class Snapshot
     {
         string? dir = Path.GetDirectoryName(testFile);
         if (dir is not null && Directory.Exists(dir)) return Path.Combine(dir, "Snapshots");
-        string project = typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "ProjectDirectory")?.Value
-            ?? throw new InvalidOperationException($"Cannot locate the test sources: '{testFile}' does not exist and no ProjectDirectory metadata was found.");
-        return Path.Combine(project, "Snapshots");
+        return Path.Combine(ProjectDirectory, "Snapshots");
     }
+
+    /// <summary>The test project's directory, as recorded in the assembly's metadata at build time.</summary>
+    public static string ProjectDirectory =>
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "ProjectDirectory")?.Value
+            ?? throw new InvalidOperationException("No ProjectDirectory metadata on the test assembly: cannot locate the test sources.");
 }
