@@ -253,7 +253,7 @@ partial class CustomBlock : global::Residual.IBlock
         //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 2)]
         // n = LayerNorm(x)
         LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
+        // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 16, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);

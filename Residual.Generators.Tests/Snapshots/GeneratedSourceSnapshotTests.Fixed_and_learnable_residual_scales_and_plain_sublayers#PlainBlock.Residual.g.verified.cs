@@ -374,7 +374,7 @@ partial class PlainBlock : global::Residual.IBlock
 
         // ── 2. Attend: x ← RMSNorm(Attention(x)) ──
         //    [Plain] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(Attention), Heads = 4)]
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√4)·v; f = ·c_projᵀ + b
+        // Attention: qkv = x·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√4)·v; f = o·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(attend2Qkv, x2, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
         global::Residual.Kernels.CausalAttention.Forward(attend2Heads, attend2Att, attend2Qkv, batch, time, 16, 4);
         global::Residual.Kernels.MatMul.Forward(attend2Out, attend2Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
@@ -384,7 +384,7 @@ partial class PlainBlock : global::Residual.IBlock
 
         // ── 3. Squeeze: x ← FeedForward(x) ──
         //    [Plain] [Sublayer(typeof(FeedForward), Hidden = 16)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
+        // FeedForward: h = x·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(squeeze3Fc, x3, p.Slice(Mlp2CFcWeightOffset, 256), p.Slice(Mlp2CFcBiasOffset, 16), rows, 16, 16);
         global::Residual.Kernels.Gelu.Forward(squeeze3Act, squeeze3Fc);
         global::Residual.Kernels.MatMul.Forward(squeeze3Out, squeeze3Act, p.Slice(Mlp2CProjWeightOffset, 256), p.Slice(Mlp2CProjBiasOffset, 16), rows, 16, 16);

@@ -377,7 +377,7 @@ partial class ScaledBlock : global::Residual.IBlock
         //    [Residual(Scale = 0.5, Alpha = 1.5)] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 2)]
         // n = LayerNorm(x)
         LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
+        // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 16, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
@@ -398,7 +398,7 @@ partial class ScaledBlock : global::Residual.IBlock
 
         // ── 3. Refine: x ← LayerNorm(0.875·x + a·FeedForward(x)) ──
         //    [Residual(Scale = 0.25, Learnable = true, Alpha = 0.875)] [PostNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward), Hidden = 24, Activation = Activation.Relu)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
+        // FeedForward: h = x·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(refine3Fc, x3, p.Slice(Mlp2CFcWeightOffset, 384), p.Slice(Mlp2CFcBiasOffset, 24), rows, 16, 24);
         global::Residual.Kernels.Relu.Forward(refine3Act, refine3Fc);
         global::Residual.Kernels.MatMul.Forward(refine3Out, refine3Act, p.Slice(Mlp2CProjWeightOffset, 384), p.Slice(Mlp2CProjBiasOffset, 16), rows, 24, 16);
@@ -410,7 +410,7 @@ partial class ScaledBlock : global::Residual.IBlock
 
         // ── 4. Shortcut: x ← x + 2·FeedForward(x) ──
         //    [Residual(Scale = 2)] [Sublayer(typeof(FeedForward), Hidden = 16)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
+        // FeedForward: h = x·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(shortcut4Fc, x4, p.Slice(Mlp3CFcWeightOffset, 256), p.Slice(Mlp3CFcBiasOffset, 16), rows, 16, 16);
         global::Residual.Kernels.Gelu.Forward(shortcut4Act, shortcut4Fc);
         global::Residual.Kernels.MatMul.Forward(shortcut4Out, shortcut4Act, p.Slice(Mlp3CProjWeightOffset, 256), p.Slice(Mlp3CProjBiasOffset, 16), rows, 16, 16);
@@ -475,7 +475,7 @@ partial class ScaledBlock : global::Residual.IBlock
         at = shared;
         global::System.Span<float> shortcut4DFc = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> shortcut4DAct = scratch.Slice(at, rows * 16); at += rows * 16;
-        // Residual y = x + 2·F: dx += dy (the identity path, unchanged), and the branch gets 2f·dy.
+        // Residual y = x + 2·F: dx += dy (the identity path, unchanged), and the branch gets 2·dy.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dy, 1f, 2f, rows);
         // FeedForward backward: c_proj, Gelu, c_fc.
@@ -497,7 +497,7 @@ partial class ScaledBlock : global::Residual.IBlock
         // Through the post-norm: dz = LayerNorm'ᵀ·dy
         dNorm.Clear();
         LayerNormBackward(dNorm, g.Slice(Ln3WeightOffset, 16), g.Slice(Ln3BiasOffset, 16), dStream0, refine3Sum, p.Slice(Ln3WeightOffset, 16), refine3Mean, refine3Rstd, rows);
-        // Residual y = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875f·dy (the identity path, unchanged), and the branch gets a·dy.
+        // Residual y = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875·dy (the identity path), and the branch gets a·dy.
         dBranch.Clear();
         ResidualBackward(dStream1, dBranch, dNorm, 0.875f, p[Res3ScaleOffset], rows);
         // The learnable scale a: dL/da = Σ dy·F(·)
@@ -542,7 +542,7 @@ partial class ScaledBlock : global::Residual.IBlock
         global::System.Span<float> attend1DQkv = scratch.Slice(at, rows * 48); at += rows * 48;
         global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        // Residual y = 1.5·x + 0.5·F: dx += 1.5f·dy (the identity path, unchanged), and the branch gets 0.5f·dy.
+        // Residual y = 1.5·x + 0.5·F: dx += 1.5·dy (the identity path), and the branch gets 0.5·dy.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dStream0, 1.5f, 0.5f, rows);
         dNorm.Clear();

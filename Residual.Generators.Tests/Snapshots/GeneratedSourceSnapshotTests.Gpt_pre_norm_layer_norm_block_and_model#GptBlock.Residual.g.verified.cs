@@ -279,7 +279,7 @@ namespace Demo
             //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 4)]
             // n = LayerNorm(x)
             LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 32), p.Slice(Ln1BiasOffset, 32), rows);
-            // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
+            // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
             global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
             global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 4);
             global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);

@@ -261,7 +261,7 @@ partial class PostNormBlock : global::Residual.IBlock
 
         // ── 1. Attend: x ← RMSNorm(x + Attention(x)) ──
         //    [Residual] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(Attention), Heads = 2)]
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√16)·v; f = ·c_projᵀ + b
+        // Attention: qkv = x·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√16)·v; f = o·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(attend1Qkv, x, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
@@ -272,7 +272,7 @@ partial class PostNormBlock : global::Residual.IBlock
 
         // ── 2. Mix: x ← RMSNorm(x + FeedForward(x)) ──
         //    [Residual] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 64, Activation = Activation.Relu)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
+        // FeedForward: h = x·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(mix2Fc, x2, p.Slice(MlpCFcWeightOffset, 2048), p.Slice(MlpCFcBiasOffset, 64), rows, 32, 64);
         global::Residual.Kernels.Relu.Forward(mix2Act, mix2Fc);
         global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 2048), p.Slice(MlpCProjBiasOffset, 32), rows, 64, 32);

@@ -275,7 +275,7 @@ partial class OddBlock : global::Residual.IBlock
         //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 2)]
         // n = LayerNorm(x)
         LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 20), p.Slice(Ln1BiasOffset, 20), rows);
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√10)·v; f = ·c_projᵀ + b
+        // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√10)·v; f = o·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 1200), p.Slice(AttnCAttnBiasOffset, 60), rows, 20, 60);
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 20, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 400), p.Slice(AttnCProjBiasOffset, 20), rows, 20, 20);
@@ -284,7 +284,7 @@ partial class OddBlock : global::Residual.IBlock
 
         // ── 2. Mix: x ← RMSNorm(x + a·FeedForward(x)) ──
         //    [Residual(Scale = 0.5, Learnable = true)] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 40)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
+        // FeedForward: h = x·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
         global::Residual.Kernels.MatMul.Forward(mix2Fc, x2, p.Slice(MlpCFcWeightOffset, 800), p.Slice(MlpCFcBiasOffset, 40), rows, 20, 40);
         global::Residual.Kernels.Gelu.Forward(mix2Act, mix2Fc);
         global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 800), p.Slice(MlpCProjBiasOffset, 20), rows, 40, 20);

@@ -382,14 +382,14 @@ internal static class BlockEmitter
         switch (d.Kind)
         {
             case SublayerKind.Attention:
-                w.Line($"// Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√{c / d.Heads})·v; f = ·c_projᵀ + b");
+                w.Line($"// Attention: qkv = {InputName(d)}·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√{c / d.Heads})·v; f = o·c_projᵀ + b");
                 w.Line($"{K}MatMul.Forward({l}Qkv, {input}, p.Slice({s.T("c_attn.weight")}, {3 * c * c}), p.Slice({s.T("c_attn.bias")}, {3 * c}), rows, {c}, {3 * c});");
                 w.Line($"{K}CausalAttention.Forward({l}Heads, {l}Att, {l}Qkv, batch, time, {c}, {d.Heads});");
                 w.Line($"{K}MatMul.Forward({output}, {l}Heads, p.Slice({s.T("c_proj.weight")}, {c * c}), p.Slice({s.T("c_proj.bias")}, {c}), rows, {c}, {c});");
                 break;
             case SublayerKind.FeedForward:
                 string act = d.Activation == ActivationKind.Gelu ? "Gelu" : "Relu";
-                w.Line($"// FeedForward: h = n·c_fcᵀ + b; a = {act}(h); f = a·c_projᵀ + b");
+                w.Line($"// FeedForward: h = {InputName(d)}·c_fcᵀ + b; a = {act}(h); f = a·c_projᵀ + b");
                 w.Line($"{K}MatMul.Forward({l}Fc, {input}, p.Slice({s.T("c_fc.weight")}, {d.Hidden * c}), p.Slice({s.T("c_fc.bias")}, {d.Hidden}), rows, {c}, {d.Hidden});");
                 w.Line($"{K}{act}.Forward({l}Act, {l}Fc);");
                 w.Line($"{K}MatMul.Forward({output}, {l}Act, p.Slice({s.T("c_proj.weight")}, {c * d.Hidden}), p.Slice({s.T("c_proj.bias")}, {c}), rows, {d.Hidden}, {c});");
@@ -475,7 +475,7 @@ internal static class BlockEmitter
         }
         if (d.Residual)
         {
-            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? "" : Float(d.Alpha) + "·")}dy (the identity path, unchanged), and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Float(d.Scale) + "·")}dy.");
+            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? "dy (the identity path, unchanged)" : Double(d.Alpha) + "·dy (the identity path)")}, and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Double(d.Scale) + "·")}dy.");
             w.Line("dBranch.Clear();");
             string scale = d.LearnableScale ? $"p[{s.ScaleIdent}]" : Float(d.Scale);
             w.Line($"ResidualBackward({dIn}, dBranch, {dCombined}, {Float(d.Alpha)}, {scale}, rows);");
@@ -549,6 +549,9 @@ internal static class BlockEmitter
     }
 
     internal static string NormName(NormKind n) => n == NormKind.RMSNorm ? "RMSNorm" : "LayerNorm";
+
+    /// <summary>What the branch reads, in the comments: <c>n</c> (the pre-norm's output) or the stream <c>x</c>.</summary>
+    private static string InputName(SublayerSpec s) => s.Placement == Placement.Pre ? "n" : "x";
 
     /// <summary>
     /// The SIMD helpers, in a file-local class of the generator's own namespace: there the framework's short
