@@ -12,10 +12,7 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using static global::Residual.Generated.Simd;
 
 partial class CustomBlock : global::Residual.IBlock
 {
@@ -29,13 +26,13 @@ partial class CustomBlock : global::Residual.IBlock
 
     // Attend: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.Attention s_attend = new global::Residual.Attention(heads: 2);
+    private static readonly global::Residual.Attention s_attend1 = new global::Residual.Attention(heads: 2);
 
     // GatedMlp: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::WrappedMlp s_gatedMlp = new global::WrappedMlp();
+    private static readonly global::WrappedMlp s_gatedMlp2 = new global::WrappedMlp();
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly int s_gatedMlpParameterCount = global::Residual.Layouts.CountOf(s_gatedMlp.DescribeParameters(Width));
+    private static readonly int s_gatedMlp2ParameterCount = global::Residual.Layouts.CountOf(s_gatedMlp2.DescribeParameters(Width));
 
     // ── Parameter layout: one layer's tensors, offsets in floats from the start of the layer ──
     // Weights are [out, in] (y = x·Wᵀ + b), as in PyTorch's nn.Linear and llm.c.
@@ -74,7 +71,7 @@ partial class CustomBlock : global::Residual.IBlock
 
     /// <summary>Floats of parameters in one layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public static readonly int ParameterCount = s_gatedMlpParameterCount + 1136;
+    public static readonly int ParameterCount = s_gatedMlp2ParameterCount + 1136;
 
     /// <summary>The declaration as data: what the generator read, for tools and the reference path.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -99,37 +96,37 @@ partial class CustomBlock : global::Residual.IBlock
         tensors.Add(new global::Residual.TensorInfo("attn.c_proj.weight", AttnCProjWeightOffset, new[] { 16, 16 }, global::Residual.ParameterInit.ResidualOutput));
         tensors.Add(new global::Residual.TensorInfo("attn.c_proj.bias", AttnCProjBiasOffset, new[] { 16 }, global::Residual.ParameterInit.Zeros));
         tensors.Add(new global::Residual.TensorInfo("ln_2.weight", Ln2WeightOffset, new[] { 16 }, global::Residual.ParameterInit.Ones));
-        tensors.AddRange(global::Residual.Layouts.Expand("gated_mlp.", GatedMlpOffset, s_gatedMlp.DescribeParameters(Width), residual: true));
+        tensors.AddRange(global::Residual.Layouts.Expand("gated_mlp.", GatedMlpOffset, s_gatedMlp2.DescribeParameters(Width), residual: true));
         return tensors.ToArray();
     }
 
     // ── Activation layout: what Forward keeps for Backward, per layer ──
-    //   attendNorm       rows * 16                    LayerNorm(x), the input of Attend
-    //   attendMean       rows                         norm mean per row
-    //   attendRstd       rows                         norm 1/std per row
-    //   attendQkv        rows * 48                    q | k | v per token
-    //   attendAtt        rows * 2 * time              attention probabilities [batch, heads, time, time]
-    //   attendHeads      rows * 16                    heads' outputs, concatenated
-    //   attendOut        rows * 16                    F(·), the branch output of Attend
+    //   attend1Norm      rows * 16                    LayerNorm(x), the input of Attend
+    //   attend1Mean      rows                         norm mean per row
+    //   attend1Rstd      rows                         norm 1/std per row
+    //   attend1Qkv       rows * 48                    q | k | v per token
+    //   attend1Att       rows * 2 * time              attention probabilities [batch, heads, time, time]
+    //   attend1Heads     rows * 16                    heads' outputs, concatenated
+    //   attend1Out       rows * 16                    F(·), the branch output of Attend
     //   x2               rows * 16                    stream entering sublayer 2 (GatedMlp)
-    //   gatedMlpNorm     rows * 16                    RMSNorm(x), the input of GatedMlp
-    //   gatedMlpRstd     rows                         norm 1/std per row
-    //   gatedMlpCustom   s_gatedMlp.ActivationFloats(Width, batch, time) what WrappedMlp keeps
-    //   gatedMlpOut      rows * 16                    F(·), the branch output of GatedMlp
+    //   gatedMlp2Norm    rows * 16                    RMSNorm(x), the input of GatedMlp
+    //   gatedMlp2Rstd    rows                         norm 1/std per row
+    //   gatedMlp2Custom  s_gatedMlp2.ActivationFloats(Width, batch, time) what WrappedMlp keeps
+    //   gatedMlp2Out     rows * 16                    F(·), the branch output of GatedMlp
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 16                    gradient of a stream between sublayers
     //   dBranch          rows * 16                    gradient at a branch output
     //   dNorm            rows * 16                    gradient at a norm's output or input
-    //   attendDQkv       rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
-    //   attendDHeads     rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
-    //   attendDAtt       rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
+    //   attend1DQkv      rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
+    //   attend1DHeads    rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
+    //   attend1DAtt      rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
 
     /// <summary>Floats of activations one layer keeps between Forward and Backward for a batch.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     public static long ActivationFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 16 + rows + rows + rows * 48 + rows * 2 * time + rows * 16 + rows * 16 + rows * 16 + rows * 16 + rows + s_gatedMlp.ActivationFloats(Width, batch, time) + rows * 16;
+        return rows * 16 + rows + rows + rows * 48 + rows * 2 * time + rows * 16 + rows * 16 + rows * 16 + rows * 16 + rows + s_gatedMlp2.ActivationFloats(Width, batch, time) + rows * 16;
     }
 
     /// <summary>Floats of scratch that Backward needs for a batch (shared by all layers).</summary>
@@ -165,10 +162,10 @@ partial class CustomBlock : global::Residual.IBlock
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     public CustomBlock(global::Residual.ParameterArena parameters, global::Residual.ParameterArena gradients, int offset)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(gradients);
-        if (gradients.Count != parameters.Count) throw new ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
-        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of CustomBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
+        global::System.ArgumentNullException.ThrowIfNull(parameters);
+        global::System.ArgumentNullException.ThrowIfNull(gradients);
+        if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
+        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of CustomBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
         _arena = parameters;
         _gradientArena = gradients;
         _offset = offset;
@@ -188,11 +185,11 @@ partial class CustomBlock : global::Residual.IBlock
 
     /// <summary>This layer's parameters, laid out as <see cref="Layout"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);
 
     /// <summary>This layer's gradients, laid out as <see cref="Layout"/>; Backward adds into them.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);
 
     // IBlock, implemented by the static members above.
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -205,22 +202,22 @@ partial class CustomBlock : global::Residual.IBlock
     long global::Residual.IBlock.ScratchFloats(int batch, int time) => ScratchFloats(batch, time);
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.Attention Attend => s_attend;
+    public partial global::Residual.Attention Attend => s_attend1;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::WrappedMlp GatedMlp => s_gatedMlp;
+    public partial global::WrappedMlp GatedMlp => s_gatedMlp2;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)
     {
-        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
-        if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
+        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
+        if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
         long rows = (long)batch * time;
-        if (xLength != rows * Width) throw new ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
-        if (yLength != rows * Width) throw new ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
+        if (xLength != rows * Width) throw new global::System.ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
+        if (yLength != rows * Width) throw new global::System.ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
         long needed = ActivationFloats(batch, time);
-        if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
-        if (activationsLength < needed) throw new ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
+        if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
+        if (activationsLength < needed) throw new global::System.ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
         return (int)rows;
     }
 
@@ -234,43 +231,43 @@ partial class CustomBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));
-        ReadOnlySpan<float> p = Parameters;
+        global::System.ReadOnlySpan<float> p = Parameters;
         int at = 0;
-        Span<float> attendNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendMean = activations.Slice(at, rows); at += rows;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> gatedMlpNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> gatedMlpRstd = activations.Slice(at, rows); at += rows;
-        Span<float> gatedMlpCustom = activations.Slice(at, (int)s_gatedMlp.ActivationFloats(Width, batch, time)); at += (int)s_gatedMlp.ActivationFloats(Width, batch, time);
-        Span<float> gatedMlpOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> gatedMlp2Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> gatedMlp2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> gatedMlp2Custom = activations.Slice(at, (int)s_gatedMlp2.ActivationFloats(Width, batch, time)); at += (int)s_gatedMlp2.ActivationFloats(Width, batch, time);
+        global::System.Span<float> gatedMlp2Out = activations.Slice(at, rows * 16); at += rows * 16;
 
         // ── 1. Attend: x ← x + Attention(LayerNorm(x)) ──
         //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 2)]
         // n = LayerNorm(x)
-        LayerNormForward(attendNorm, attendMean, attendRstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(attendQkv, attendNorm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
-        global::Residual.Kernels.CausalAttention.Forward(attendHeads, attendAtt, attendQkv, batch, time, 16, 2);
-        global::Residual.Kernels.MatMul.Forward(attendOut, attendHeads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
+        LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
+        // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
+        global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
         // Residual: y = x + F
-        ResidualAdd(x2, x, attendOut, rows);
+        ResidualAdd(x2, x, attend1Out, rows);
 
         // ── 2. GatedMlp: x ← x + WrappedMlp(RMSNorm(x)) ──
         //    [Residual] [PreNorm(Norm.RMSNorm)] [Sublayer(typeof(WrappedMlp))]
         // n = RMSNorm(x)
-        RmsNormForward(gatedMlpNorm, gatedMlpRstd, x2, p.Slice(Ln2WeightOffset, 16), rows);
+        RmsNormForward(gatedMlp2Norm, gatedMlp2Rstd, x2, p.Slice(Ln2WeightOffset, 16), rows);
         // WrappedMlp: the user's sublayer, through the Sublayer contract.
-        s_gatedMlp.Forward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlpParameterCount), Gradients.Slice(GatedMlpOffset, s_gatedMlpParameterCount), gatedMlpCustom, batch, time, Width), gatedMlpNorm, gatedMlpOut);
+        s_gatedMlp2.Forward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), Gradients.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), gatedMlp2Custom, batch, time, Width), gatedMlp2Norm, gatedMlp2Out);
         // Residual: y = x + F
-        ResidualAdd(y, x2, gatedMlpOut, rows);
+        ResidualAdd(y, x2, gatedMlp2Out, rows);
     }
 
     /// <summary>
@@ -285,31 +282,31 @@ partial class CustomBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)
+    public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));
-        if (dx.Length != dy.Length) throw new ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
+        if (dx.Length != dy.Length) throw new global::System.ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
         long scratchNeeded = ScratchFloats(batch, time);
-        if (scratch.Length < scratchNeeded) throw new ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
-        ReadOnlySpan<float> p = Parameters;
-        Span<float> g = Gradients;
+        if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
+        global::System.ReadOnlySpan<float> p = Parameters;
+        global::System.Span<float> g = Gradients;
         int at = 0;
-        Span<float> attendNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendMean = activations.Slice(at, rows); at += rows;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> gatedMlpNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> gatedMlpRstd = activations.Slice(at, rows); at += rows;
-        Span<float> gatedMlpCustom = activations.Slice(at, (int)s_gatedMlp.ActivationFloats(Width, batch, time)); at += (int)s_gatedMlp.ActivationFloats(Width, batch, time);
-        Span<float> gatedMlpOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> gatedMlp2Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> gatedMlp2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> gatedMlp2Custom = activations.Slice(at, (int)s_gatedMlp2.ActivationFloats(Width, batch, time)); at += (int)s_gatedMlp2.ActivationFloats(Width, batch, time);
+        global::System.Span<float> gatedMlp2Out = activations.Slice(at, rows * 16); at += rows * 16;
         at = 0;
-        Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
         int shared = at;
 
         // ── 2. GatedMlp backward: x ← x + WrappedMlp(RMSNorm(x)) ──
@@ -319,468 +316,479 @@ partial class CustomBlock : global::Residual.IBlock
         ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
         dNorm.Clear();
         // WrappedMlp backward, through the Sublayer contract.
-        s_gatedMlp.Backward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlpParameterCount), g.Slice(GatedMlpOffset, s_gatedMlpParameterCount), gatedMlpCustom, batch, time, Width), gatedMlpNorm, dBranch, dNorm);
+        s_gatedMlp2.Backward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), g.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), gatedMlp2Custom, batch, time, Width), gatedMlp2Norm, dBranch, dNorm);
         // Through the pre-norm: dx += RMSNorm'ᵀ·dn
-        RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), gatedMlpRstd, rows);
+        RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), gatedMlp2Rstd, rows);
 
         // ── 1. Attend backward: x ← x + Attention(LayerNorm(x)) ──
         at = shared;
-        Span<float> attendDQkv = scratch.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendDHeads = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendDAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1DQkv = scratch.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dStream0, 1f, 1f, rows);
         dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attendDHeads.Clear();
-        attendDQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attendHeads, rows, 16, 16);
+        attend1DHeads.Clear();
+        attend1DQkv.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attend1Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attendDHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attendDQkv, attendDAtt, attendDHeads, attendQkv, attendAtt, batch, time, 16, 2);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attendDQkv, attendNorm, rows, 16, 48);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attendDQkv, rows, 48);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attendDQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend1DQkv, attend1Norm, rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend1DQkv, rows, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attendMean, attendRstd, rows);
+        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
     }
+}
 
-    // ── SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
-    /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+    /// <summary>SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar), for this file only.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+    file static class Simd
     {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float b = ref MemoryMarshal.GetReference(bias);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sum = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float b = ref MemoryMarshal.GetReference(bias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
-                    acc += Vector512.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
-                    acc += Vector256.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sum += Unsafe.Add(ref x, i);
-            }
-            float m = sum * (1f / 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                        acc += Vector512.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector512.Sum(acc);
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                for (int i = 0; i < 16; i += 8)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                        acc += Vector256.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector256.Sum(acc);
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-            }
-            mean[r] = m;
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        ref float db = ref MemoryMarshal.GetReference(dBias);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float m = mean[r], s = rstd[r];
-            // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-            float sumD = 0f, sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sum += Unsafe.Add(ref x, i);
                 }
-                sumD += Vector512.Sum(accD);
-                sumDX += Vector512.Sum(accDX);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float m = sum * (1f / 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        {
+                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector512.Sum(acc);
                 }
-                sumD += Vector256.Sum(accD);
-                sumDX += Vector256.Sum(accDX);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = g * Unsafe.Add(ref w, i);
-                        sumD += dn;
-                        sumDX += dn * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                        Unsafe.Add(ref db, i) += g;
+                        {
+                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector256.Sum(acc);
                 }
-            }
-            float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                        Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
-                    }
+                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                }
+                mean[r] = m;
+                rstd[r] = s;
             }
         }
-    }
 
-    /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            ref float db = ref MemoryMarshal.GetReference(dBias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float m = mean[r], s = rstd[r];
+                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                float sumD = 0f, sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector512.Sum(accD);
+                    sumDX += Vector512.Sum(accDX);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector256.Sum(accD);
+                    sumDX += Vector256.Sum(accDX);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = g * Unsafe.Add(ref w, i);
+                            sumD += dn;
+                            sumDX += dn * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                            Unsafe.Add(ref db, i) += g;
+                        }
                     }
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
+                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-            }
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float s = rstd[r];
-            // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-            float sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        {
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sumDX += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                else
                 {
+                    for (int i = 0; i < 16; i++)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
-                }
-                sumDX += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        sumDX += g * Unsafe.Add(ref w, i) * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                    }
-                }
-            }
-            float meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
-            }
-        }
-    }
-
-    /// <summary>Residual add over 16 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
-    {
-        if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
-        if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
-        if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
-            ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
-            ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-            }
-        }
-    }
-
-    /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-    {
-        if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
-        if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
-        if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-            ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-            ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dyr, i);
-                        Unsafe.Add(ref dxr, i) += alpha * g;
-                        Unsafe.Add(ref dfr, i) += scale * g;
+                        {
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                        }
                     }
                 }
             }
         }
-    }
 
+        /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                }
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                }
+                rstd[r] = s;
+            }
+        }
+
+        /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float s = rstd[r];
+                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                float sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = Unsafe.Add(ref x, i) * s;
+                            sumDX += g * Unsafe.Add(ref w, i) * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                        }
+                    }
+                }
+                float meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                }
+            }
+        }
+
+        /// <summary>Residual add over 16 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
+        {
+            if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
+            if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
+            if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
+                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                }
+            }
+        }
+
+        /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
+        {
+            if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
+            if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
+            if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
+                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
+                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dyr, i);
+                            Unsafe.Add(ref dxr, i) += alpha * g;
+                            Unsafe.Add(ref dfr, i) += scale * g;
+                        }
+                    }
+                }
+            }
+        }
+
+    }
 }

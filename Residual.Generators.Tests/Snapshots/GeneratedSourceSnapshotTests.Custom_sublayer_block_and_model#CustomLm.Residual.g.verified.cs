@@ -10,10 +10,7 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using static global::Residual.Generated.Simd;
 
 partial class CustomLm
 {
@@ -106,48 +103,48 @@ partial class CustomLm
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    protected override void ForwardCore(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> activations, int batch, int time)
+    protected override void ForwardCore(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits, global::System.Span<float> activations, int batch, int time)
     {
         int rows = batch * time;
         int n = rows * 16;
         int perBlock = (int)global::CustomBlock.ActivationFloats(batch, time);
-        ReadOnlySpan<float> p = Parameters.Data;
-        Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-        Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+        global::System.ReadOnlySpan<float> p = Parameters.Data;
+        global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+        global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
         int at = (Layers + 1) * n + Layers * perBlock;
-        Span<float> final = activations.Slice(at, n);
-        Span<float> finalRstd = activations.Slice(at + n, rows);
+        global::System.Span<float> final = activations.Slice(at, n);
+        global::System.Span<float> finalRstd = activations.Slice(at + n, rows);
         // x = wte[token] + wpe[position]
         global::Residual.Kernels.Embedding.Forward(streams.Slice(0, n), tokens, p.Slice(WteOffset, 144), p.Slice(WpeOffset, 96), batch, time, 16);
         // x ← CustomBlock(x) for each layer, in order
         for (int l = 0; l < Layers; l++)
             _blocks[l].Forward(streams.Slice(l * n, n), streams.Slice((l + 1) * n, n), blocks.Slice(l * perBlock, perBlock), batch, time);
-        ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+        global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
         // ln_f
         RmsNormForward(final, finalRstd, last, p.Slice(LnFWeightOffset, 16), rows);
         // logits = x·wteᵀ (tied head, no bias)
-        global::Residual.Kernels.MatMul.Forward(logits, final, p.Slice(WteOffset, 144), ReadOnlySpan<float>.Empty, rows, 16, 9);
+        global::Residual.Kernels.MatMul.Forward(logits, final, p.Slice(WteOffset, 144), global::System.ReadOnlySpan<float>.Empty, rows, 16, 9);
     }
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    protected override void BackwardCore(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dLogits, Span<float> activations, Span<float> scratch, int batch, int time)
+    protected override void BackwardCore(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> dLogits, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = batch * time;
         int n = rows * 16;
         int perBlock = (int)global::CustomBlock.ActivationFloats(batch, time);
-        ReadOnlySpan<float> p = Parameters.Data;
-        Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-        Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+        global::System.ReadOnlySpan<float> p = Parameters.Data;
+        global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+        global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
         int at = (Layers + 1) * n + Layers * perBlock;
-        Span<float> final = activations.Slice(at, n);
-        Span<float> finalRstd = activations.Slice(at + n, rows);
-        Span<float> g = Gradients.Data;
-        Span<float> dHead = scratch.Slice(0, n);
-        Span<float> dCurrent = scratch.Slice(n, n);
-        Span<float> dPrevious = scratch.Slice(2 * n, n);
-        Span<float> blockScratch = scratch.Slice(3 * n, (int)global::CustomBlock.ScratchFloats(batch, time));
-        ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+        global::System.Span<float> final = activations.Slice(at, n);
+        global::System.Span<float> finalRstd = activations.Slice(at + n, rows);
+        global::System.Span<float> g = Gradients.Data;
+        global::System.Span<float> dHead = scratch.Slice(0, n);
+        global::System.Span<float> dCurrent = scratch.Slice(n, n);
+        global::System.Span<float> dPrevious = scratch.Slice(2 * n, n);
+        global::System.Span<float> blockScratch = scratch.Slice(3 * n, (int)global::CustomBlock.ScratchFloats(batch, time));
+        global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
         // Tied head: wte gets the head's gradient here and the embedding's below.
         dHead.Clear();
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(WteOffset, 144), dLogits, final, rows, 16, 9);
@@ -159,170 +156,181 @@ partial class CustomLm
         {
             dPrevious.Clear();
             _blocks[l].Backward(streams.Slice(l * n, n), dCurrent, dPrevious, blocks.Slice(l * perBlock, perBlock), blockScratch, batch, time);
-            Span<float> swap = dCurrent;
+            global::System.Span<float> swap = dCurrent;
             dCurrent = dPrevious;
             dPrevious = swap;
         }
         // Embeddings: dwte[token] += dx, dwpe[position] += dx
         global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 144), g.Slice(WpeOffset, 96), dCurrent, tokens, batch, time, 16);
     }
+}
 
-    // ── SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
-    /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+    /// <summary>SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar), for this file only.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
+    file static class Simd
     {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        for (int r = 0; r < rows; r++)
+        /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        }
                     }
+                    sq += Vector512.Sum(acc);
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        }
                     }
+                    sq += Vector256.Sum(acc);
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-            }
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float s = rstd[r];
-            // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-            float sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
                 }
-                sumDX += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
+                    Vector512<float> vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
                 }
-                sumDX += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        sumDX += g * Unsafe.Add(ref w, i) * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                    }
+                    Vector256<float> vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
                 }
-            }
-            float meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                rstd[r] = s;
             }
         }
-    }
 
+        /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float s = rstd[r];
+                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                float sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = Unsafe.Add(ref x, i) * s;
+                            sumDX += g * Unsafe.Add(ref w, i) * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                        }
+                    }
+                }
+                float meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                }
+            }
+        }
+
+    }
 }

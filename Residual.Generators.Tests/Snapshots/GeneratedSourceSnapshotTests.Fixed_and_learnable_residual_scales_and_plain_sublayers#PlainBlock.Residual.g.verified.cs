@@ -16,10 +16,7 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using static global::Residual.Generated.Simd;
 
 partial class PlainBlock : global::Residual.IBlock
 {
@@ -33,19 +30,19 @@ partial class PlainBlock : global::Residual.IBlock
 
     // Expand: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_expand = new global::Residual.FeedForward(hidden: 32, activation: global::Residual.Activation.Gelu);
+    private static readonly global::Residual.FeedForward s_expand1 = new global::Residual.FeedForward(hidden: 32, activation: global::Residual.Activation.Gelu);
 
     // Attend: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.Attention s_attend = new global::Residual.Attention(heads: 4);
+    private static readonly global::Residual.Attention s_attend2 = new global::Residual.Attention(heads: 4);
 
     // Squeeze: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_squeeze = new global::Residual.FeedForward(hidden: 16, activation: global::Residual.Activation.Gelu);
+    private static readonly global::Residual.FeedForward s_squeeze3 = new global::Residual.FeedForward(hidden: 16, activation: global::Residual.Activation.Gelu);
 
     // Mix: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_mix = new global::Residual.FeedForward(hidden: 64, activation: global::Residual.Activation.Gelu);
+    private static readonly global::Residual.FeedForward s_mix4 = new global::Residual.FeedForward(hidden: 64, activation: global::Residual.Activation.Gelu);
 
     // ── Parameter layout: one layer's tensors, offsets in floats from the start of the layer ──
     // Weights are [out, in] (y = x·Wᵀ + b), as in PyTorch's nn.Linear and llm.c.
@@ -181,43 +178,43 @@ partial class PlainBlock : global::Residual.IBlock
     }
 
     // ── Activation layout: what Forward keeps for Backward, per layer ──
-    //   expandNorm       rows * 16                    LayerNorm(x), the input of Expand
-    //   expandMean       rows                         norm mean per row
-    //   expandRstd       rows                         norm 1/std per row
-    //   expandFc         rows * 32                    pre-activation h
-    //   expandAct        rows * 32                    activation a
-    //   expandOut        rows * 16                    F(·), the branch output of Expand
+    //   expand1Norm      rows * 16                    LayerNorm(x), the input of Expand
+    //   expand1Mean      rows                         norm mean per row
+    //   expand1Rstd      rows                         norm 1/std per row
+    //   expand1Fc        rows * 32                    pre-activation h
+    //   expand1Act       rows * 32                    activation a
+    //   expand1Out       rows * 16                    F(·), the branch output of Expand
     //   x2               rows * 16                    stream entering sublayer 2 (Attend)
-    //   attendRstd       rows                         norm 1/std per row
-    //   attendQkv        rows * 48                    q | k | v per token
-    //   attendAtt        rows * 4 * time              attention probabilities [batch, heads, time, time]
-    //   attendHeads      rows * 16                    heads' outputs, concatenated
-    //   attendOut        rows * 16                    F(·), the branch output of Attend
+    //   attend2Rstd      rows                         norm 1/std per row
+    //   attend2Qkv       rows * 48                    q | k | v per token
+    //   attend2Att       rows * 4 * time              attention probabilities [batch, heads, time, time]
+    //   attend2Heads     rows * 16                    heads' outputs, concatenated
+    //   attend2Out       rows * 16                    F(·), the branch output of Attend
     //   x3               rows * 16                    stream entering sublayer 3 (Squeeze)
-    //   squeezeFc        rows * 16                    pre-activation h
-    //   squeezeAct       rows * 16                    activation a
-    //   squeezeOut       rows * 16                    F(·), the branch output of Squeeze
+    //   squeeze3Fc       rows * 16                    pre-activation h
+    //   squeeze3Act      rows * 16                    activation a
+    //   squeeze3Out      rows * 16                    F(·), the branch output of Squeeze
     //   x4               rows * 16                    stream entering sublayer 4 (Mix)
-    //   mixNorm          rows * 16                    LayerNorm(x), the input of Mix
-    //   mixMean          rows                         norm mean per row
-    //   mixRstd          rows                         norm 1/std per row
-    //   mixFc            rows * 64                    pre-activation h
-    //   mixAct           rows * 64                    activation a
-    //   mixOut           rows * 16                    F(·), the branch output of Mix
+    //   mix4Norm         rows * 16                    LayerNorm(x), the input of Mix
+    //   mix4Mean         rows                         norm mean per row
+    //   mix4Rstd         rows                         norm 1/std per row
+    //   mix4Fc           rows * 64                    pre-activation h
+    //   mix4Act          rows * 64                    activation a
+    //   mix4Out          rows * 16                    F(·), the branch output of Mix
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 16                    gradient of a stream between sublayers
     //   dStream1         rows * 16                    gradient of the next stream (ping-pong)
     //   dBranch          rows * 16                    gradient at a branch output
     //   dNorm            rows * 16                    gradient at a norm's output or input
-    //   expandDFc        rows * 32                    gradient of h (shared with the other sublayers' scratch)
-    //   expandDAct       rows * 32                    gradient of a (shared with the other sublayers' scratch)
-    //   attendDQkv       rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
-    //   attendDHeads     rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
-    //   attendDAtt       rows * 4 * time              attention-probability gradient (shared with the other sublayers' scratch)
-    //   squeezeDFc       rows * 16                    gradient of h (shared with the other sublayers' scratch)
-    //   squeezeDAct      rows * 16                    gradient of a (shared with the other sublayers' scratch)
-    //   mixDFc           rows * 64                    gradient of h (shared with the other sublayers' scratch)
-    //   mixDAct          rows * 64                    gradient of a (shared with the other sublayers' scratch)
+    //   expand1DFc       rows * 32                    gradient of h (shared with the other sublayers' scratch)
+    //   expand1DAct      rows * 32                    gradient of a (shared with the other sublayers' scratch)
+    //   attend2DQkv      rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
+    //   attend2DHeads    rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
+    //   attend2DAtt      rows * 4 * time              attention-probability gradient (shared with the other sublayers' scratch)
+    //   squeeze3DFc      rows * 16                    gradient of h (shared with the other sublayers' scratch)
+    //   squeeze3DAct     rows * 16                    gradient of a (shared with the other sublayers' scratch)
+    //   mix4DFc          rows * 64                    gradient of h (shared with the other sublayers' scratch)
+    //   mix4DAct         rows * 64                    gradient of a (shared with the other sublayers' scratch)
 
     /// <summary>Floats of activations one layer keeps between Forward and Backward for a batch.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -232,7 +229,7 @@ partial class PlainBlock : global::Residual.IBlock
     public static long ScratchFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 16 + rows * 16 + rows * 16 + rows * 16 + Math.Max(Math.Max(Math.Max((rows * 32 + rows * 32), rows * 48 + rows * 16 + rows * 4 * time), rows * 16 + rows * 16), rows * 64 + rows * 64);
+        return rows * 16 + rows * 16 + rows * 16 + rows * 16 + global::System.Math.Max(global::System.Math.Max(global::System.Math.Max((rows * 32 + rows * 32), rows * 48 + rows * 16 + rows * 4 * time), rows * 16 + rows * 16), rows * 64 + rows * 64);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -260,10 +257,10 @@ partial class PlainBlock : global::Residual.IBlock
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     public PlainBlock(global::Residual.ParameterArena parameters, global::Residual.ParameterArena gradients, int offset)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(gradients);
-        if (gradients.Count != parameters.Count) throw new ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
-        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of PlainBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
+        global::System.ArgumentNullException.ThrowIfNull(parameters);
+        global::System.ArgumentNullException.ThrowIfNull(gradients);
+        if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
+        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of PlainBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
         _arena = parameters;
         _gradientArena = gradients;
         _offset = offset;
@@ -283,11 +280,11 @@ partial class PlainBlock : global::Residual.IBlock
 
     /// <summary>This layer's parameters, laid out as <see cref="Layout"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);
 
     /// <summary>This layer's gradients, laid out as <see cref="Layout"/>; Backward adds into them.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);
 
     // IBlock, implemented by the static members above.
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -300,28 +297,28 @@ partial class PlainBlock : global::Residual.IBlock
     long global::Residual.IBlock.ScratchFloats(int batch, int time) => ScratchFloats(batch, time);
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Expand => s_expand;
+    public partial global::Residual.FeedForward Expand => s_expand1;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.Attention Attend => s_attend;
+    public partial global::Residual.Attention Attend => s_attend2;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Squeeze => s_squeeze;
+    public partial global::Residual.FeedForward Squeeze => s_squeeze3;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Mix => s_mix;
+    public partial global::Residual.FeedForward Mix => s_mix4;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)
     {
-        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
-        if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
+        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
+        if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
         long rows = (long)batch * time;
-        if (xLength != rows * Width) throw new ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
-        if (yLength != rows * Width) throw new ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
+        if (xLength != rows * Width) throw new global::System.ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
+        if (yLength != rows * Width) throw new global::System.ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
         long needed = ActivationFloats(batch, time);
-        if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
-        if (activationsLength < needed) throw new ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
+        if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
+        if (activationsLength < needed) throw new global::System.ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
         return (int)rows;
     }
 
@@ -335,75 +332,75 @@ partial class PlainBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));
-        ReadOnlySpan<float> p = Parameters;
+        global::System.ReadOnlySpan<float> p = Parameters;
         int at = 0;
-        Span<float> expandNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> expandMean = activations.Slice(at, rows); at += rows;
-        Span<float> expandRstd = activations.Slice(at, rows); at += rows;
-        Span<float> expandFc = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> expandAct = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> expandOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeFc = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeAct = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixMean = activations.Slice(at, rows); at += rows;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixAct = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> expand1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> expand1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> expand1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> expand1Fc = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1Act = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend2Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend2Att = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
+        global::System.Span<float> attend2Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend2Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Fc = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Act = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix4Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix4Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix4Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix4Fc = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4Act = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4Out = activations.Slice(at, rows * 16); at += rows * 16;
 
         // ── 1. Expand: x ← FeedForward(LayerNorm(x)) ──
         //    [Plain] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward), Hidden = 32)]
         // n = LayerNorm(x)
-        LayerNormForward(expandNorm, expandMean, expandRstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
+        LayerNormForward(expand1Norm, expand1Mean, expand1Rstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
         // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(expandFc, expandNorm, p.Slice(MlpCFcWeightOffset, 512), p.Slice(MlpCFcBiasOffset, 32), rows, 16, 32);
-        global::Residual.Kernels.Gelu.Forward(expandAct, expandFc);
-        global::Residual.Kernels.MatMul.Forward(expandOut, expandAct, p.Slice(MlpCProjWeightOffset, 512), p.Slice(MlpCProjBiasOffset, 16), rows, 32, 16);
+        global::Residual.Kernels.MatMul.Forward(expand1Fc, expand1Norm, p.Slice(MlpCFcWeightOffset, 512), p.Slice(MlpCFcBiasOffset, 32), rows, 16, 32);
+        global::Residual.Kernels.Gelu.Forward(expand1Act, expand1Fc);
+        global::Residual.Kernels.MatMul.Forward(expand1Out, expand1Act, p.Slice(MlpCProjWeightOffset, 512), p.Slice(MlpCProjBiasOffset, 16), rows, 32, 16);
         // Plain (declared [Plain]): no identity path, y = F(...).
-        expandOut.CopyTo(x2);
+        expand1Out.CopyTo(x2);
 
         // ── 2. Attend: x ← RMSNorm(Attention(x)) ──
         //    [Plain] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(Attention), Heads = 4)]
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√4)·v; f = ·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(attendQkv, x2, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
-        global::Residual.Kernels.CausalAttention.Forward(attendHeads, attendAtt, attendQkv, batch, time, 16, 4);
-        global::Residual.Kernels.MatMul.Forward(attendOut, attendHeads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
+        // Attention: qkv = x·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√4)·v; f = o·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(attend2Qkv, x2, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
+        global::Residual.Kernels.CausalAttention.Forward(attend2Heads, attend2Att, attend2Qkv, batch, time, 16, 4);
+        global::Residual.Kernels.MatMul.Forward(attend2Out, attend2Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
         // Plain (declared [Plain]): no identity path.
         // y = RMSNorm(·)
-        RmsNormForward(x3, attendRstd, attendOut, p.Slice(Ln2WeightOffset, 16), rows);
+        RmsNormForward(x3, attend2Rstd, attend2Out, p.Slice(Ln2WeightOffset, 16), rows);
 
         // ── 3. Squeeze: x ← FeedForward(x) ──
         //    [Plain] [Sublayer(typeof(FeedForward), Hidden = 16)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(squeezeFc, x3, p.Slice(Mlp2CFcWeightOffset, 256), p.Slice(Mlp2CFcBiasOffset, 16), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Forward(squeezeAct, squeezeFc);
-        global::Residual.Kernels.MatMul.Forward(squeezeOut, squeezeAct, p.Slice(Mlp2CProjWeightOffset, 256), p.Slice(Mlp2CProjBiasOffset, 16), rows, 16, 16);
+        // FeedForward: h = x·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(squeeze3Fc, x3, p.Slice(Mlp2CFcWeightOffset, 256), p.Slice(Mlp2CFcBiasOffset, 16), rows, 16, 16);
+        global::Residual.Kernels.Gelu.Forward(squeeze3Act, squeeze3Fc);
+        global::Residual.Kernels.MatMul.Forward(squeeze3Out, squeeze3Act, p.Slice(Mlp2CProjWeightOffset, 256), p.Slice(Mlp2CProjBiasOffset, 16), rows, 16, 16);
         // Plain (declared [Plain]): no identity path, y = F(...).
-        squeezeOut.CopyTo(x4);
+        squeeze3Out.CopyTo(x4);
 
         // ── 4. Mix: x ← x + FeedForward(LayerNorm(x)) ──
         //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward))]
         // n = LayerNorm(x)
-        LayerNormForward(mixNorm, mixMean, mixRstd, x4, p.Slice(Ln4WeightOffset, 16), p.Slice(Ln4BiasOffset, 16), rows);
+        LayerNormForward(mix4Norm, mix4Mean, mix4Rstd, x4, p.Slice(Ln4WeightOffset, 16), p.Slice(Ln4BiasOffset, 16), rows);
         // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(mixFc, mixNorm, p.Slice(Mlp3CFcWeightOffset, 1024), p.Slice(Mlp3CFcBiasOffset, 64), rows, 16, 64);
-        global::Residual.Kernels.Gelu.Forward(mixAct, mixFc);
-        global::Residual.Kernels.MatMul.Forward(mixOut, mixAct, p.Slice(Mlp3CProjWeightOffset, 1024), p.Slice(Mlp3CProjBiasOffset, 16), rows, 64, 16);
+        global::Residual.Kernels.MatMul.Forward(mix4Fc, mix4Norm, p.Slice(Mlp3CFcWeightOffset, 1024), p.Slice(Mlp3CFcBiasOffset, 64), rows, 16, 64);
+        global::Residual.Kernels.Gelu.Forward(mix4Act, mix4Fc);
+        global::Residual.Kernels.MatMul.Forward(mix4Out, mix4Act, p.Slice(Mlp3CProjWeightOffset, 1024), p.Slice(Mlp3CProjBiasOffset, 16), rows, 64, 16);
         // Residual: y = x + F
-        ResidualAdd(y, x4, mixOut, rows);
+        ResidualAdd(y, x4, mix4Out, rows);
     }
 
     /// <summary>
@@ -418,560 +415,571 @@ partial class PlainBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)
+    public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));
-        if (dx.Length != dy.Length) throw new ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
+        if (dx.Length != dy.Length) throw new global::System.ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
         long scratchNeeded = ScratchFloats(batch, time);
-        if (scratch.Length < scratchNeeded) throw new ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
-        ReadOnlySpan<float> p = Parameters;
-        Span<float> g = Gradients;
+        if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
+        global::System.ReadOnlySpan<float> p = Parameters;
+        global::System.Span<float> g = Gradients;
         int at = 0;
-        Span<float> expandNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> expandMean = activations.Slice(at, rows); at += rows;
-        Span<float> expandRstd = activations.Slice(at, rows); at += rows;
-        Span<float> expandFc = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> expandAct = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> expandOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeFc = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeAct = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixMean = activations.Slice(at, rows); at += rows;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixAct = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> expand1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> expand1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> expand1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> expand1Fc = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1Act = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend2Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend2Att = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
+        global::System.Span<float> attend2Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend2Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Fc = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Act = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix4Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix4Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix4Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix4Fc = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4Act = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4Out = activations.Slice(at, rows * 16); at += rows * 16;
         at = 0;
-        Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dStream1 = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dStream1 = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
         int shared = at;
 
         // ── 4. Mix backward: x ← x + FeedForward(LayerNorm(x)) ──
         dStream0.Clear();
         at = shared;
-        Span<float> mixDFc = scratch.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixDAct = scratch.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4DFc = scratch.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix4DAct = scratch.Slice(at, rows * 64); at += rows * 64;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
         dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mixDAct.Clear();
-        mixDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 1024), dBranch, mixAct, rows, 64, 16);
+        mix4DAct.Clear();
+        mix4DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 1024), dBranch, mix4Act, rows, 64, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(mixDAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16);
-        global::Residual.Kernels.Gelu.Backward(mixDFc, mixDAct, mixFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 1024), mixDFc, mixNorm, rows, 16, 64);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 64), mixDFc, rows, 64);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mixDFc, p.Slice(Mlp3CFcWeightOffset, 1024), rows, 16, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(mix4DAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16);
+        global::Residual.Kernels.Gelu.Backward(mix4DFc, mix4DAct, mix4Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 1024), mix4DFc, mix4Norm, rows, 16, 64);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 64), mix4DFc, rows, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix4DFc, p.Slice(Mlp3CFcWeightOffset, 1024), rows, 16, 64);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dStream0, g.Slice(Ln4WeightOffset, 16), g.Slice(Ln4BiasOffset, 16), dNorm, x4, p.Slice(Ln4WeightOffset, 16), mixMean, mixRstd, rows);
+        LayerNormBackward(dStream0, g.Slice(Ln4WeightOffset, 16), g.Slice(Ln4BiasOffset, 16), dNorm, x4, p.Slice(Ln4WeightOffset, 16), mix4Mean, mix4Rstd, rows);
 
         // ── 3. Squeeze backward: x ← FeedForward(x) ──
         dStream1.Clear();
         at = shared;
-        Span<float> squeezeDFc = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> squeezeDAct = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3DFc = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> squeeze3DAct = scratch.Slice(at, rows * 16); at += rows * 16;
         // Plain: the whole gradient goes through the branch.
         // FeedForward backward: c_proj, Gelu, c_fc.
-        squeezeDAct.Clear();
-        squeezeDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 256), dStream0, squeezeAct, rows, 16, 16);
+        squeeze3DAct.Clear();
+        squeeze3DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 256), dStream0, squeeze3Act, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CProjBiasOffset, 16), dStream0, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(squeezeDAct, dStream0, p.Slice(Mlp2CProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Backward(squeezeDFc, squeezeDAct, squeezeFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 256), squeezeDFc, x3, rows, 16, 16);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 16), squeezeDFc, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(dStream1, squeezeDFc, p.Slice(Mlp2CFcWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(squeeze3DAct, dStream0, p.Slice(Mlp2CProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.Gelu.Backward(squeeze3DFc, squeeze3DAct, squeeze3Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 256), squeeze3DFc, x3, rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 16), squeeze3DFc, rows, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(dStream1, squeeze3DFc, p.Slice(Mlp2CFcWeightOffset, 256), rows, 16, 16);
 
         // ── 2. Attend backward: x ← RMSNorm(Attention(x)) ──
         dStream0.Clear();
         at = shared;
-        Span<float> attendDQkv = scratch.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendDHeads = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendDAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
+        global::System.Span<float> attend2DQkv = scratch.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend2DHeads = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend2DAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
-        RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 16), dStream1, attendOut, p.Slice(Ln2WeightOffset, 16), attendRstd, rows);
+        RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 16), dStream1, attend2Out, p.Slice(Ln2WeightOffset, 16), attend2Rstd, rows);
         // Plain: the whole gradient goes through the branch.
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attendDHeads.Clear();
-        attendDQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dNorm, attendHeads, rows, 16, 16);
+        attend2DHeads.Clear();
+        attend2DQkv.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dNorm, attend2Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dNorm, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attendDHeads, dNorm, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attendDQkv, attendDAtt, attendDHeads, attendQkv, attendAtt, batch, time, 16, 4);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attendDQkv, x2, rows, 16, 48);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attendDQkv, rows, 48);
-        global::Residual.Kernels.MatMul.BackwardInput(dStream0, attendDQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(attend2DHeads, dNorm, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.CausalAttention.Backward(attend2DQkv, attend2DAtt, attend2DHeads, attend2Qkv, attend2Att, batch, time, 16, 4);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend2DQkv, x2, rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend2DQkv, rows, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(dStream0, attend2DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
 
         // ── 1. Expand backward: x ← FeedForward(LayerNorm(x)) ──
         at = shared;
-        Span<float> expandDFc = scratch.Slice(at, rows * 32); at += rows * 32;
-        Span<float> expandDAct = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1DFc = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> expand1DAct = scratch.Slice(at, rows * 32); at += rows * 32;
         // Plain: the whole gradient goes through the branch.
         dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        expandDAct.Clear();
-        expandDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dStream0, expandAct, rows, 32, 16);
+        expand1DAct.Clear();
+        expand1DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dStream0, expand1Act, rows, 32, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 16), dStream0, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(expandDAct, dStream0, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
-        global::Residual.Kernels.Gelu.Backward(expandDFc, expandDAct, expandFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), expandDFc, expandNorm, rows, 16, 32);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), expandDFc, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, expandDFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(expand1DAct, dStream0, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
+        global::Residual.Kernels.Gelu.Backward(expand1DFc, expand1DAct, expand1Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), expand1DFc, expand1Norm, rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), expand1DFc, rows, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, expand1DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), expandMean, expandRstd, rows);
+        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), expand1Mean, expand1Rstd, rows);
     }
+}
 
-    // ── SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
-    /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+    /// <summary>SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar), for this file only.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+    file static class Simd
     {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float b = ref MemoryMarshal.GetReference(bias);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sum = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float b = ref MemoryMarshal.GetReference(bias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
-                    acc += Vector512.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
-                    acc += Vector256.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sum += Unsafe.Add(ref x, i);
-            }
-            float m = sum * (1f / 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                        acc += Vector512.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector512.Sum(acc);
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                for (int i = 0; i < 16; i += 8)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                        acc += Vector256.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector256.Sum(acc);
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-            }
-            mean[r] = m;
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        ref float db = ref MemoryMarshal.GetReference(dBias);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float m = mean[r], s = rstd[r];
-            // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-            float sumD = 0f, sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sum += Unsafe.Add(ref x, i);
                 }
-                sumD += Vector512.Sum(accD);
-                sumDX += Vector512.Sum(accDX);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float m = sum * (1f / 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        {
+                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector512.Sum(acc);
                 }
-                sumD += Vector256.Sum(accD);
-                sumDX += Vector256.Sum(accDX);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = g * Unsafe.Add(ref w, i);
-                        sumD += dn;
-                        sumDX += dn * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                        Unsafe.Add(ref db, i) += g;
+                        {
+                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector256.Sum(acc);
                 }
-            }
-            float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                        Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
-                    }
+                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                }
+                mean[r] = m;
+                rstd[r] = s;
             }
         }
-    }
 
-    /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            ref float db = ref MemoryMarshal.GetReference(dBias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float m = mean[r], s = rstd[r];
+                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                float sumD = 0f, sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector512.Sum(accD);
+                    sumDX += Vector512.Sum(accDX);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector256.Sum(accD);
+                    sumDX += Vector256.Sum(accDX);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = g * Unsafe.Add(ref w, i);
+                            sumD += dn;
+                            sumDX += dn * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                            Unsafe.Add(ref db, i) += g;
+                        }
                     }
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
+                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-            }
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float s = rstd[r];
-            // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-            float sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        {
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sumDX += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                else
                 {
+                    for (int i = 0; i < 16; i++)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
-                }
-                sumDX += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        sumDX += g * Unsafe.Add(ref w, i) * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                    }
-                }
-            }
-            float meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
-            }
-        }
-    }
-
-    /// <summary>Residual add over 16 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
-    {
-        if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
-        if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
-        if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
-            ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
-            ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-            }
-        }
-    }
-
-    /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-    {
-        if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
-        if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
-        if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-            ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-            ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dyr, i);
-                        Unsafe.Add(ref dxr, i) += alpha * g;
-                        Unsafe.Add(ref dfr, i) += scale * g;
+                        {
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                        }
                     }
                 }
             }
         }
-    }
 
+        /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                }
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                }
+                rstd[r] = s;
+            }
+        }
+
+        /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float s = rstd[r];
+                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                float sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = Unsafe.Add(ref x, i) * s;
+                            sumDX += g * Unsafe.Add(ref w, i) * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                        }
+                    }
+                }
+                float meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                }
+            }
+        }
+
+        /// <summary>Residual add over 16 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
+        {
+            if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
+            if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
+            if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
+                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                }
+            }
+        }
+
+        /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
+        {
+            if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
+            if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
+            if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
+                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
+                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dyr, i);
+                            Unsafe.Add(ref dxr, i) += alpha * g;
+                            Unsafe.Add(ref dfr, i) += scale * g;
+                        }
+                    }
+                }
+            }
+        }
+
+    }
 }

@@ -16,10 +16,7 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using static global::Residual.Generated.Simd;
 
 partial class ScaledBlock : global::Residual.IBlock
 {
@@ -33,19 +30,19 @@ partial class ScaledBlock : global::Residual.IBlock
 
     // Attend: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.Attention s_attend = new global::Residual.Attention(heads: 2);
+    private static readonly global::Residual.Attention s_attend1 = new global::Residual.Attention(heads: 2);
 
     // Mix: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_mix = new global::Residual.FeedForward(hidden: 32, activation: global::Residual.Activation.Gelu);
+    private static readonly global::Residual.FeedForward s_mix2 = new global::Residual.FeedForward(hidden: 32, activation: global::Residual.Activation.Gelu);
 
     // Refine: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_refine = new global::Residual.FeedForward(hidden: 24, activation: global::Residual.Activation.Relu);
+    private static readonly global::Residual.FeedForward s_refine3 = new global::Residual.FeedForward(hidden: 24, activation: global::Residual.Activation.Relu);
 
     // Shortcut: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_shortcut = new global::Residual.FeedForward(hidden: 16, activation: global::Residual.Activation.Gelu);
+    private static readonly global::Residual.FeedForward s_shortcut4 = new global::Residual.FeedForward(hidden: 16, activation: global::Residual.Activation.Gelu);
 
     // ── Parameter layout: one layer's tensors, offsets in floats from the start of the layer ──
     // Weights are [out, in] (y = x·Wᵀ + b), as in PyTorch's nn.Linear and llm.c.
@@ -191,44 +188,44 @@ partial class ScaledBlock : global::Residual.IBlock
     }
 
     // ── Activation layout: what Forward keeps for Backward, per layer ──
-    //   attendNorm       rows * 16                    LayerNorm(x), the input of Attend
-    //   attendMean       rows                         norm mean per row
-    //   attendRstd       rows                         norm 1/std per row
-    //   attendQkv        rows * 48                    q | k | v per token
-    //   attendAtt        rows * 2 * time              attention probabilities [batch, heads, time, time]
-    //   attendHeads      rows * 16                    heads' outputs, concatenated
-    //   attendOut        rows * 16                    F(·), the branch output of Attend
+    //   attend1Norm      rows * 16                    LayerNorm(x), the input of Attend
+    //   attend1Mean      rows                         norm mean per row
+    //   attend1Rstd      rows                         norm 1/std per row
+    //   attend1Qkv       rows * 48                    q | k | v per token
+    //   attend1Att       rows * 2 * time              attention probabilities [batch, heads, time, time]
+    //   attend1Heads     rows * 16                    heads' outputs, concatenated
+    //   attend1Out       rows * 16                    F(·), the branch output of Attend
     //   x2               rows * 16                    stream entering sublayer 2 (Mix)
-    //   mixNorm          rows * 16                    RMSNorm(x), the input of Mix
-    //   mixRstd          rows                         norm 1/std per row
-    //   mixFc            rows * 32                    pre-activation h
-    //   mixAct           rows * 32                    activation a
-    //   mixOut           rows * 16                    F(·), the branch output of Mix
+    //   mix2Norm         rows * 16                    RMSNorm(x), the input of Mix
+    //   mix2Rstd         rows                         norm 1/std per row
+    //   mix2Fc           rows * 32                    pre-activation h
+    //   mix2Act          rows * 32                    activation a
+    //   mix2Out          rows * 16                    F(·), the branch output of Mix
     //   x3               rows * 16                    stream entering sublayer 3 (Refine)
-    //   refineSum        rows * 16                    x + F(x), the input of the post-norm
-    //   refineMean       rows                         norm mean per row
-    //   refineRstd       rows                         norm 1/std per row
-    //   refineFc         rows * 24                    pre-activation h
-    //   refineAct        rows * 24                    activation a
-    //   refineOut        rows * 16                    F(·), the branch output of Refine
+    //   refine3Sum       rows * 16                    x + F(x), the input of the post-norm
+    //   refine3Mean      rows                         norm mean per row
+    //   refine3Rstd      rows                         norm 1/std per row
+    //   refine3Fc        rows * 24                    pre-activation h
+    //   refine3Act       rows * 24                    activation a
+    //   refine3Out       rows * 16                    F(·), the branch output of Refine
     //   x4               rows * 16                    stream entering sublayer 4 (Shortcut)
-    //   shortcutFc       rows * 16                    pre-activation h
-    //   shortcutAct      rows * 16                    activation a
-    //   shortcutOut      rows * 16                    F(·), the branch output of Shortcut
+    //   shortcut4Fc      rows * 16                    pre-activation h
+    //   shortcut4Act     rows * 16                    activation a
+    //   shortcut4Out     rows * 16                    F(·), the branch output of Shortcut
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 16                    gradient of a stream between sublayers
     //   dStream1         rows * 16                    gradient of the next stream (ping-pong)
     //   dBranch          rows * 16                    gradient at a branch output
     //   dNorm            rows * 16                    gradient at a norm's output or input
-    //   attendDQkv       rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
-    //   attendDHeads     rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
-    //   attendDAtt       rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
-    //   mixDFc           rows * 32                    gradient of h (shared with the other sublayers' scratch)
-    //   mixDAct          rows * 32                    gradient of a (shared with the other sublayers' scratch)
-    //   refineDFc        rows * 24                    gradient of h (shared with the other sublayers' scratch)
-    //   refineDAct       rows * 24                    gradient of a (shared with the other sublayers' scratch)
-    //   shortcutDFc      rows * 16                    gradient of h (shared with the other sublayers' scratch)
-    //   shortcutDAct     rows * 16                    gradient of a (shared with the other sublayers' scratch)
+    //   attend1DQkv      rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
+    //   attend1DHeads    rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
+    //   attend1DAtt      rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
+    //   mix2DFc          rows * 32                    gradient of h (shared with the other sublayers' scratch)
+    //   mix2DAct         rows * 32                    gradient of a (shared with the other sublayers' scratch)
+    //   refine3DFc       rows * 24                    gradient of h (shared with the other sublayers' scratch)
+    //   refine3DAct      rows * 24                    gradient of a (shared with the other sublayers' scratch)
+    //   shortcut4DFc     rows * 16                    gradient of h (shared with the other sublayers' scratch)
+    //   shortcut4DAct    rows * 16                    gradient of a (shared with the other sublayers' scratch)
 
     /// <summary>Floats of activations one layer keeps between Forward and Backward for a batch.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -243,7 +240,7 @@ partial class ScaledBlock : global::Residual.IBlock
     public static long ScratchFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 16 + rows * 16 + rows * 16 + rows * 16 + Math.Max(Math.Max(Math.Max((rows * 48 + rows * 16 + rows * 2 * time), rows * 32 + rows * 32), rows * 24 + rows * 24), rows * 16 + rows * 16);
+        return rows * 16 + rows * 16 + rows * 16 + rows * 16 + global::System.Math.Max(global::System.Math.Max(global::System.Math.Max((rows * 48 + rows * 16 + rows * 2 * time), rows * 32 + rows * 32), rows * 24 + rows * 24), rows * 16 + rows * 16);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -271,10 +268,10 @@ partial class ScaledBlock : global::Residual.IBlock
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     public ScaledBlock(global::Residual.ParameterArena parameters, global::Residual.ParameterArena gradients, int offset)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(gradients);
-        if (gradients.Count != parameters.Count) throw new ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
-        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of ScaledBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
+        global::System.ArgumentNullException.ThrowIfNull(parameters);
+        global::System.ArgumentNullException.ThrowIfNull(gradients);
+        if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
+        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of ScaledBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
         _arena = parameters;
         _gradientArena = gradients;
         _offset = offset;
@@ -294,11 +291,11 @@ partial class ScaledBlock : global::Residual.IBlock
 
     /// <summary>This layer's parameters, laid out as <see cref="Layout"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);
 
     /// <summary>This layer's gradients, laid out as <see cref="Layout"/>; Backward adds into them.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);
 
     // IBlock, implemented by the static members above.
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -311,28 +308,28 @@ partial class ScaledBlock : global::Residual.IBlock
     long global::Residual.IBlock.ScratchFloats(int batch, int time) => ScratchFloats(batch, time);
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.Attention Attend => s_attend;
+    public partial global::Residual.Attention Attend => s_attend1;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Mix => s_mix;
+    public partial global::Residual.FeedForward Mix => s_mix2;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Refine => s_refine;
+    public partial global::Residual.FeedForward Refine => s_refine3;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Shortcut => s_shortcut;
+    public partial global::Residual.FeedForward Shortcut => s_shortcut4;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)
     {
-        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
-        if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
+        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
+        if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
         long rows = (long)batch * time;
-        if (xLength != rows * Width) throw new ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
-        if (yLength != rows * Width) throw new ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
+        if (xLength != rows * Width) throw new global::System.ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
+        if (yLength != rows * Width) throw new global::System.ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
         long needed = ActivationFloats(batch, time);
-        if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
-        if (activationsLength < needed) throw new ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
+        if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
+        if (activationsLength < needed) throw new global::System.ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
         return (int)rows;
     }
 
@@ -346,79 +343,79 @@ partial class ScaledBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));
-        ReadOnlySpan<float> p = Parameters;
+        global::System.ReadOnlySpan<float> p = Parameters;
         int at = 0;
-        Span<float> attendNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendMean = activations.Slice(at, rows); at += rows;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixAct = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> refineSum = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> refineMean = activations.Slice(at, rows); at += rows;
-        Span<float> refineRstd = activations.Slice(at, rows); at += rows;
-        Span<float> refineFc = activations.Slice(at, rows * 24); at += rows * 24;
-        Span<float> refineAct = activations.Slice(at, rows * 24); at += rows * 24;
-        Span<float> refineOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutFc = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutAct = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix2Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix2Fc = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Act = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> refine3Sum = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> refine3Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> refine3Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> refine3Fc = activations.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3Act = activations.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Fc = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Act = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Out = activations.Slice(at, rows * 16); at += rows * 16;
 
         // ── 1. Attend: x ← 1.5·x + 0.5·Attention(LayerNorm(x)) ──
         //    [Residual(Scale = 0.5, Alpha = 1.5)] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 2)]
         // n = LayerNorm(x)
-        LayerNormForward(attendNorm, attendMean, attendRstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(attendQkv, attendNorm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
-        global::Residual.Kernels.CausalAttention.Forward(attendHeads, attendAtt, attendQkv, batch, time, 16, 2);
-        global::Residual.Kernels.MatMul.Forward(attendOut, attendHeads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
+        LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 16), p.Slice(Ln1BiasOffset, 16), rows);
+        // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
+        global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
         // Residual: y = 1.5·x + 0.5·F
-        ResidualAddScaled(x2, x, attendOut, 1.5f, 0.5f, rows);
+        ResidualAddScaled(x2, x, attend1Out, 1.5f, 0.5f, rows);
 
         // ── 2. Mix: x ← x + a·FeedForward(RMSNorm(x)) ──
         //    [Residual(Scale = 0, Learnable = true)] [PreNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 32)]
         // n = RMSNorm(x)
-        RmsNormForward(mixNorm, mixRstd, x2, p.Slice(Ln2WeightOffset, 16), rows);
+        RmsNormForward(mix2Norm, mix2Rstd, x2, p.Slice(Ln2WeightOffset, 16), rows);
         // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(mixFc, mixNorm, p.Slice(MlpCFcWeightOffset, 512), p.Slice(MlpCFcBiasOffset, 32), rows, 16, 32);
-        global::Residual.Kernels.Gelu.Forward(mixAct, mixFc);
-        global::Residual.Kernels.MatMul.Forward(mixOut, mixAct, p.Slice(MlpCProjWeightOffset, 512), p.Slice(MlpCProjBiasOffset, 16), rows, 32, 16);
+        global::Residual.Kernels.MatMul.Forward(mix2Fc, mix2Norm, p.Slice(MlpCFcWeightOffset, 512), p.Slice(MlpCFcBiasOffset, 32), rows, 16, 32);
+        global::Residual.Kernels.Gelu.Forward(mix2Act, mix2Fc);
+        global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 512), p.Slice(MlpCProjBiasOffset, 16), rows, 32, 16);
         // Residual: y = x + a·F (a learnable, starts at 0)
-        float mixScale = p[Res2ScaleOffset];
-        ResidualAddScaled(x3, x2, mixOut, 1f, mixScale, rows);
+        float mix2Scale = p[Res2ScaleOffset];
+        ResidualAddScaled(x3, x2, mix2Out, 1f, mix2Scale, rows);
 
         // ── 3. Refine: x ← LayerNorm(0.875·x + a·FeedForward(x)) ──
         //    [Residual(Scale = 0.25, Learnable = true, Alpha = 0.875)] [PostNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward), Hidden = 24, Activation = Activation.Relu)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(refineFc, x3, p.Slice(Mlp2CFcWeightOffset, 384), p.Slice(Mlp2CFcBiasOffset, 24), rows, 16, 24);
-        global::Residual.Kernels.Relu.Forward(refineAct, refineFc);
-        global::Residual.Kernels.MatMul.Forward(refineOut, refineAct, p.Slice(Mlp2CProjWeightOffset, 384), p.Slice(Mlp2CProjBiasOffset, 16), rows, 24, 16);
+        // FeedForward: h = x·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(refine3Fc, x3, p.Slice(Mlp2CFcWeightOffset, 384), p.Slice(Mlp2CFcBiasOffset, 24), rows, 16, 24);
+        global::Residual.Kernels.Relu.Forward(refine3Act, refine3Fc);
+        global::Residual.Kernels.MatMul.Forward(refine3Out, refine3Act, p.Slice(Mlp2CProjWeightOffset, 384), p.Slice(Mlp2CProjBiasOffset, 16), rows, 24, 16);
         // Residual: y = 0.875·x + a·F (a learnable, starts at 0.25)
-        float refineScale = p[Res3ScaleOffset];
-        ResidualAddScaled(refineSum, x3, refineOut, 0.875f, refineScale, rows);
+        float refine3Scale = p[Res3ScaleOffset];
+        ResidualAddScaled(refine3Sum, x3, refine3Out, 0.875f, refine3Scale, rows);
         // y = LayerNorm(·)
-        LayerNormForward(x4, refineMean, refineRstd, refineSum, p.Slice(Ln3WeightOffset, 16), p.Slice(Ln3BiasOffset, 16), rows);
+        LayerNormForward(x4, refine3Mean, refine3Rstd, refine3Sum, p.Slice(Ln3WeightOffset, 16), p.Slice(Ln3BiasOffset, 16), rows);
 
         // ── 4. Shortcut: x ← x + 2·FeedForward(x) ──
         //    [Residual(Scale = 2)] [Sublayer(typeof(FeedForward), Hidden = 16)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(shortcutFc, x4, p.Slice(Mlp3CFcWeightOffset, 256), p.Slice(Mlp3CFcBiasOffset, 16), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Forward(shortcutAct, shortcutFc);
-        global::Residual.Kernels.MatMul.Forward(shortcutOut, shortcutAct, p.Slice(Mlp3CProjWeightOffset, 256), p.Slice(Mlp3CProjBiasOffset, 16), rows, 16, 16);
+        // FeedForward: h = x·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(shortcut4Fc, x4, p.Slice(Mlp3CFcWeightOffset, 256), p.Slice(Mlp3CFcBiasOffset, 16), rows, 16, 16);
+        global::Residual.Kernels.Gelu.Forward(shortcut4Act, shortcut4Fc);
+        global::Residual.Kernels.MatMul.Forward(shortcut4Out, shortcut4Act, p.Slice(Mlp3CProjWeightOffset, 256), p.Slice(Mlp3CProjBiasOffset, 16), rows, 16, 16);
         // Residual: y = x + 2·F
-        ResidualAddScaled(y, x4, shortcutOut, 1f, 2f, rows);
+        ResidualAddScaled(y, x4, shortcut4Out, 1f, 2f, rows);
     }
 
     /// <summary>
@@ -433,610 +430,621 @@ partial class ScaledBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)
+    public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));
-        if (dx.Length != dy.Length) throw new ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
+        if (dx.Length != dy.Length) throw new global::System.ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
         long scratchNeeded = ScratchFloats(batch, time);
-        if (scratch.Length < scratchNeeded) throw new ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
-        ReadOnlySpan<float> p = Parameters;
-        Span<float> g = Gradients;
+        if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
+        global::System.ReadOnlySpan<float> p = Parameters;
+        global::System.Span<float> g = Gradients;
         int at = 0;
-        Span<float> attendNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendMean = activations.Slice(at, rows); at += rows;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixNorm = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixAct = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> refineSum = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> refineMean = activations.Slice(at, rows); at += rows;
-        Span<float> refineRstd = activations.Slice(at, rows); at += rows;
-        Span<float> refineFc = activations.Slice(at, rows * 24); at += rows * 24;
-        Span<float> refineAct = activations.Slice(at, rows * 24); at += rows * 24;
-        Span<float> refineOut = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutFc = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutAct = activations.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutOut = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix2Norm = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix2Fc = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Act = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x3 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> refine3Sum = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> refine3Mean = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> refine3Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> refine3Fc = activations.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3Act = activations.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3Out = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> x4 = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Fc = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Act = activations.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4Out = activations.Slice(at, rows * 16); at += rows * 16;
         at = 0;
-        Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dStream1 = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dStream1 = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
         int shared = at;
 
         // ── 4. Shortcut backward: x ← x + 2·FeedForward(x) ──
         dStream0.Clear();
         at = shared;
-        Span<float> shortcutDFc = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> shortcutDAct = scratch.Slice(at, rows * 16); at += rows * 16;
-        // Residual y = x + 2·F: dx += dy (the identity path, unchanged), and the branch gets 2f·dy.
+        global::System.Span<float> shortcut4DFc = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> shortcut4DAct = scratch.Slice(at, rows * 16); at += rows * 16;
+        // Residual y = x + 2·F: dx += dy (the identity path, unchanged), and the branch gets 2·dy.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dy, 1f, 2f, rows);
         // FeedForward backward: c_proj, Gelu, c_fc.
-        shortcutDAct.Clear();
-        shortcutDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 256), dBranch, shortcutAct, rows, 16, 16);
+        shortcut4DAct.Clear();
+        shortcut4DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 256), dBranch, shortcut4Act, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(shortcutDAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Backward(shortcutDFc, shortcutDAct, shortcutFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 256), shortcutDFc, x4, rows, 16, 16);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 16), shortcutDFc, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(dStream0, shortcutDFc, p.Slice(Mlp3CFcWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(shortcut4DAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.Gelu.Backward(shortcut4DFc, shortcut4DAct, shortcut4Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 256), shortcut4DFc, x4, rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 16), shortcut4DFc, rows, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(dStream0, shortcut4DFc, p.Slice(Mlp3CFcWeightOffset, 256), rows, 16, 16);
 
         // ── 3. Refine backward: x ← LayerNorm(0.875·x + a·FeedForward(x)) ──
         dStream1.Clear();
         at = shared;
-        Span<float> refineDFc = scratch.Slice(at, rows * 24); at += rows * 24;
-        Span<float> refineDAct = scratch.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3DFc = scratch.Slice(at, rows * 24); at += rows * 24;
+        global::System.Span<float> refine3DAct = scratch.Slice(at, rows * 24); at += rows * 24;
         // Through the post-norm: dz = LayerNorm'ᵀ·dy
         dNorm.Clear();
-        LayerNormBackward(dNorm, g.Slice(Ln3WeightOffset, 16), g.Slice(Ln3BiasOffset, 16), dStream0, refineSum, p.Slice(Ln3WeightOffset, 16), refineMean, refineRstd, rows);
-        // Residual y = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875f·dy (the identity path, unchanged), and the branch gets a·dy.
+        LayerNormBackward(dNorm, g.Slice(Ln3WeightOffset, 16), g.Slice(Ln3BiasOffset, 16), dStream0, refine3Sum, p.Slice(Ln3WeightOffset, 16), refine3Mean, refine3Rstd, rows);
+        // Residual y = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875·dy (the identity path), and the branch gets a·dy.
         dBranch.Clear();
         ResidualBackward(dStream1, dBranch, dNorm, 0.875f, p[Res3ScaleOffset], rows);
         // The learnable scale a: dL/da = Σ dy·F(·)
-        g[Res3ScaleOffset] += Dot(dNorm, refineOut, rows);
+        g[Res3ScaleOffset] += Dot(dNorm, refine3Out, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
-        refineDAct.Clear();
-        refineDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 384), dBranch, refineAct, rows, 24, 16);
+        refine3DAct.Clear();
+        refine3DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 384), dBranch, refine3Act, rows, 24, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(refineDAct, dBranch, p.Slice(Mlp2CProjWeightOffset, 384), rows, 24, 16);
-        global::Residual.Kernels.Relu.Backward(refineDFc, refineDAct, refineFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 384), refineDFc, x3, rows, 16, 24);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 24), refineDFc, rows, 24);
-        global::Residual.Kernels.MatMul.BackwardInput(dStream1, refineDFc, p.Slice(Mlp2CFcWeightOffset, 384), rows, 16, 24);
+        global::Residual.Kernels.MatMul.BackwardInput(refine3DAct, dBranch, p.Slice(Mlp2CProjWeightOffset, 384), rows, 24, 16);
+        global::Residual.Kernels.Relu.Backward(refine3DFc, refine3DAct, refine3Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 384), refine3DFc, x3, rows, 16, 24);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 24), refine3DFc, rows, 24);
+        global::Residual.Kernels.MatMul.BackwardInput(dStream1, refine3DFc, p.Slice(Mlp2CFcWeightOffset, 384), rows, 16, 24);
 
         // ── 2. Mix backward: x ← x + a·FeedForward(RMSNorm(x)) ──
         dStream0.Clear();
         at = shared;
-        Span<float> mixDFc = scratch.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixDAct = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2DFc = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 32); at += rows * 32;
         // Residual y = x + a·F (a learnable, starts at 0): dx += dy (the identity path, unchanged), and the branch gets a·dy.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dStream1, 1f, p[Res2ScaleOffset], rows);
         // The learnable scale a: dL/da = Σ dy·F(·)
-        g[Res2ScaleOffset] += Dot(dStream1, mixOut, rows);
+        g[Res2ScaleOffset] += Dot(dStream1, mix2Out, rows);
         dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mixDAct.Clear();
-        mixDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dBranch, mixAct, rows, 32, 16);
+        mix2DAct.Clear();
+        mix2DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dBranch, mix2Act, rows, 32, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(mixDAct, dBranch, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
-        global::Residual.Kernels.Gelu.Backward(mixDFc, mixDAct, mixFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), mixDFc, mixNorm, rows, 16, 32);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), mixDFc, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mixDFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
+        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), mix2DFc, mix2Norm, rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), mix2DFc, rows, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
         // Through the pre-norm: dx += RMSNorm'ᵀ·dn
-        RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), mixRstd, rows);
+        RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), mix2Rstd, rows);
 
         // ── 1. Attend backward: x ← 1.5·x + 0.5·Attention(LayerNorm(x)) ──
         at = shared;
-        Span<float> attendDQkv = scratch.Slice(at, rows * 48); at += rows * 48;
-        Span<float> attendDHeads = scratch.Slice(at, rows * 16); at += rows * 16;
-        Span<float> attendDAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        // Residual y = 1.5·x + 0.5·F: dx += 1.5f·dy (the identity path, unchanged), and the branch gets 0.5f·dy.
+        global::System.Span<float> attend1DQkv = scratch.Slice(at, rows * 48); at += rows * 48;
+        global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 16); at += rows * 16;
+        global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        // Residual y = 1.5·x + 0.5·F: dx += 1.5·dy (the identity path), and the branch gets 0.5·dy.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dStream0, 1.5f, 0.5f, rows);
         dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attendDHeads.Clear();
-        attendDQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attendHeads, rows, 16, 16);
+        attend1DHeads.Clear();
+        attend1DQkv.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attend1Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attendDHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attendDQkv, attendDAtt, attendDHeads, attendQkv, attendAtt, batch, time, 16, 2);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attendDQkv, attendNorm, rows, 16, 48);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attendDQkv, rows, 48);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attendDQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend1DQkv, attend1Norm, rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend1DQkv, rows, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attendMean, attendRstd, rows);
+        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
     }
+}
 
-    // ── SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
-    /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+    /// <summary>SIMD helpers specialised to Width = 16 (Vector512, else Vector256, else scalar), for this file only.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+    file static class Simd
     {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float b = ref MemoryMarshal.GetReference(bias);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm over 16 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sum = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float b = ref MemoryMarshal.GetReference(bias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
-                    acc += Vector512.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
-                    acc += Vector256.LoadUnsafe(ref x, (nuint)i);
-                sum += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sum += Unsafe.Add(ref x, i);
-            }
-            float m = sum * (1f / 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                        acc += Vector512.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector512.Sum(acc);
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                for (int i = 0; i < 16; i += 8)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                        acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                    }
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                        acc += Vector256.LoadUnsafe(ref x, (nuint)i);
+                    sum += Vector256.Sum(acc);
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-            }
-            mean[r] = m;
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        ref float db = ref MemoryMarshal.GetReference(dBias);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float m = mean[r], s = rstd[r];
-            // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-            float sumD = 0f, sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sum += Unsafe.Add(ref x, i);
                 }
-                sumD += Vector512.Sum(accD);
-                sumDX += Vector512.Sum(accDX);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float m = sum * (1f / 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        accD += dn;
-                        accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        {
+                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector512.Sum(acc);
                 }
-                sumD += Vector256.Sum(accD);
-                sumDX += Vector256.Sum(accDX);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = g * Unsafe.Add(ref w, i);
-                        sumD += dn;
-                        sumDX += dn * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                        Unsafe.Add(ref db, i) += g;
+                        {
+                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                        }
                     }
+                    sq += Vector256.Sum(acc);
                 }
-            }
-            float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    for (int i = 0; i < 16; i++)
+                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                        Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
-                    }
+                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                 }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                }
+                mean[r] = m;
+                rstd[r] = s;
             }
         }
-    }
 
-    /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        for (int r = 0; r < rows; r++)
+        /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            ref float db = ref MemoryMarshal.GetReference(dBias);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float m = mean[r], s = rstd[r];
+                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                float sumD = 0f, sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector512.Sum(accD);
+                    sumDX += Vector512.Sum(accDX);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector256.Sum(accD);
+                    sumDX += Vector256.Sum(accDX);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = g * Unsafe.Add(ref w, i);
+                            sumD += dn;
+                            sumDX += dn * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                            Unsafe.Add(ref db, i) += g;
+                        }
                     }
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
+                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
                     {
-                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-            }
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
-        if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
-        if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-            float s = rstd[r];
-            // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-            float sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
                     {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        {
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-                sumDX += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
+                else
                 {
+                    for (int i = 0; i < 16; i++)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
-                }
-                sumDX += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        sumDX += g * Unsafe.Add(ref w, i) * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                    }
-                }
-            }
-            float meanDX = sumDX * (1f / 16);
-            // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
-            }
-        }
-    }
-
-    /// <summary>Scaled residual add over 16 floats per row: <c>y = alpha·x + scale·f</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualAddScaled(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, float alpha, float scale, int rows)
-    {
-        if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
-        if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
-        if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
-            ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
-            ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                for (int i = 0; i < 16; i += 16)
-                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref xr, (nuint)i), vs * Vector512.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                for (int i = 0; i < 16; i += 8)
-                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref xr, (nuint)i), vs * Vector256.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    Unsafe.Add(ref yr, i) = alpha * Unsafe.Add(ref xr, i) + scale * Unsafe.Add(ref fr, i);
-            }
-        }
-    }
-
-    /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-    {
-        if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
-        if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
-        if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-            ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-            ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                for (int i = 0; i < 16; i += 16)
-                {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                for (int i = 0; i < 16; i += 8)
-                {
-                    {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                {
-                    {
-                        float g = Unsafe.Add(ref dyr, i);
-                        Unsafe.Add(ref dxr, i) += alpha * g;
-                        Unsafe.Add(ref dfr, i) += scale * g;
+                        {
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                        }
                     }
                 }
             }
         }
-    }
 
-    /// <summary><c>Σ a·b</c> over rows of 16 floats (the gradient of a learnable residual scale).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows)
-    {
-        if (a.Length < rows * 16) throw new ArgumentException($"a has {a.Length} floats; expected rows·16 = {rows * 16}.", nameof(a));
-        if (b.Length < rows * 16) throw new ArgumentException($"b has {b.Length} floats; expected rows·16 = {rows * 16}.", nameof(b));
-        float total = 0f;
-        for (int r = 0; r < rows; r++)
+        /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
         {
-            ref float ar = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), r * 16);
-            ref float br = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), r * 16);
-            float sum = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 16; i += 16)
-                    acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), Vector512.LoadUnsafe(ref br, (nuint)i), acc);
-                sum += Vector512.Sum(acc);
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        }
+                    }
+                    sq += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                }
+                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                }
+                rstd[r] = s;
             }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 16; i += 8)
-                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256.LoadUnsafe(ref br, (nuint)i), acc);
-                sum += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 16; i++)
-                    sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
-            }
-            total += sum;
         }
-        return total;
-    }
 
+        /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                float s = rstd[r];
+                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                float sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = Unsafe.Add(ref x, i) * s;
+                            sumDX += g * Unsafe.Add(ref w, i) * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                        }
+                    }
+                }
+                float meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                }
+            }
+        }
+
+        /// <summary>Scaled residual add over 16 floats per row: <c>y = alpha·x + scale·f</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualAddScaled(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, float alpha, float scale, int rows)
+        {
+            if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
+            if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
+            if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
+                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                    for (int i = 0; i < 16; i += 16)
+                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref xr, (nuint)i), vs * Vector512.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                    for (int i = 0; i < 16; i += 8)
+                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref xr, (nuint)i), vs * Vector256.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        Unsafe.Add(ref yr, i) = alpha * Unsafe.Add(ref xr, i) + scale * Unsafe.Add(ref fr, i);
+                }
+            }
+        }
+
+        /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
+        {
+            if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
+            if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
+            if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
+                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
+                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dyr, i);
+                            Unsafe.Add(ref dxr, i) += alpha * g;
+                            Unsafe.Add(ref dfr, i) += scale * g;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>Σ a·b</c> over rows of 16 floats (the gradient of a learnable residual scale).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows)
+        {
+            if (a.Length < rows * 16) throw new ArgumentException($"a has {a.Length} floats; expected rows·16 = {rows * 16}.", nameof(a));
+            if (b.Length < rows * 16) throw new ArgumentException($"b has {b.Length} floats; expected rows·16 = {rows * 16}.", nameof(b));
+            float total = 0f;
+            for (int r = 0; r < rows; r++)
+            {
+                ref float ar = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), r * 16);
+                ref float br = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), r * 16);
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 16; i += 16)
+                        acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), Vector512.LoadUnsafe(ref br, (nuint)i), acc);
+                    sum += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 16; i += 8)
+                        acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256.LoadUnsafe(ref br, (nuint)i), acc);
+                    sum += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                        sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
+                }
+                total += sum;
+            }
+            return total;
+        }
+
+    }
 }

@@ -12,13 +12,10 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace Demo
 {
+    using static global::Residual.Generated.Simd;
+
     partial class GptBlock : global::Residual.IBlock
     {
         /// <summary>Width of the residual stream (floats per token).</summary>
@@ -31,11 +28,11 @@ namespace Demo
 
         // Attend: the sublayer object its property returns (shared by every layer; it holds no weights).
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        private static readonly global::Residual.Attention s_attend = new global::Residual.Attention(heads: 4);
+        private static readonly global::Residual.Attention s_attend1 = new global::Residual.Attention(heads: 4);
 
         // Mix: the sublayer object its property returns (shared by every layer; it holds no weights).
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        private static readonly global::Residual.FeedForward s_mix = new global::Residual.FeedForward(hidden: 128, activation: global::Residual.Activation.Gelu);
+        private static readonly global::Residual.FeedForward s_mix2 = new global::Residual.FeedForward(hidden: 128, activation: global::Residual.Activation.Gelu);
 
         // ── Parameter layout: one layer's tensors, offsets in floats from the start of the layer ──
         // Weights are [out, in] (y = x·Wᵀ + b), as in PyTorch's nn.Linear and llm.c.
@@ -124,29 +121,29 @@ namespace Demo
         }
 
         // ── Activation layout: what Forward keeps for Backward, per layer ──
-        //   attendNorm       rows * 32                    LayerNorm(x), the input of Attend
-        //   attendMean       rows                         norm mean per row
-        //   attendRstd       rows                         norm 1/std per row
-        //   attendQkv        rows * 96                    q | k | v per token
-        //   attendAtt        rows * 4 * time              attention probabilities [batch, heads, time, time]
-        //   attendHeads      rows * 32                    heads' outputs, concatenated
-        //   attendOut        rows * 32                    F(·), the branch output of Attend
+        //   attend1Norm      rows * 32                    LayerNorm(x), the input of Attend
+        //   attend1Mean      rows                         norm mean per row
+        //   attend1Rstd      rows                         norm 1/std per row
+        //   attend1Qkv       rows * 96                    q | k | v per token
+        //   attend1Att       rows * 4 * time              attention probabilities [batch, heads, time, time]
+        //   attend1Heads     rows * 32                    heads' outputs, concatenated
+        //   attend1Out       rows * 32                    F(·), the branch output of Attend
         //   x2               rows * 32                    stream entering sublayer 2 (Mix)
-        //   mixNorm          rows * 32                    LayerNorm(x), the input of Mix
-        //   mixMean          rows                         norm mean per row
-        //   mixRstd          rows                         norm 1/std per row
-        //   mixFc            rows * 128                   pre-activation h
-        //   mixAct           rows * 128                   activation a
-        //   mixOut           rows * 32                    F(·), the branch output of Mix
+        //   mix2Norm         rows * 32                    LayerNorm(x), the input of Mix
+        //   mix2Mean         rows                         norm mean per row
+        //   mix2Rstd         rows                         norm 1/std per row
+        //   mix2Fc           rows * 128                   pre-activation h
+        //   mix2Act          rows * 128                   activation a
+        //   mix2Out          rows * 32                    F(·), the branch output of Mix
         // Backward scratch (reused by every layer):
         //   dStream0         rows * 32                    gradient of a stream between sublayers
         //   dBranch          rows * 32                    gradient at a branch output
         //   dNorm            rows * 32                    gradient at a norm's output or input
-        //   attendDQkv       rows * 96                    gradient of q | k | v (shared with the other sublayers' scratch)
-        //   attendDHeads     rows * 32                    gradient of the heads' outputs (shared with the other sublayers' scratch)
-        //   attendDAtt       rows * 4 * time              attention-probability gradient (shared with the other sublayers' scratch)
-        //   mixDFc           rows * 128                   gradient of h (shared with the other sublayers' scratch)
-        //   mixDAct          rows * 128                   gradient of a (shared with the other sublayers' scratch)
+        //   attend1DQkv      rows * 96                    gradient of q | k | v (shared with the other sublayers' scratch)
+        //   attend1DHeads    rows * 32                    gradient of the heads' outputs (shared with the other sublayers' scratch)
+        //   attend1DAtt      rows * 4 * time              attention-probability gradient (shared with the other sublayers' scratch)
+        //   mix2DFc          rows * 128                   gradient of h (shared with the other sublayers' scratch)
+        //   mix2DAct         rows * 128                   gradient of a (shared with the other sublayers' scratch)
 
         /// <summary>Floats of activations one layer keeps between Forward and Backward for a batch.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -161,7 +158,7 @@ namespace Demo
         public static long ScratchFloats(int batch, int time)
         {
             long rows = (long)batch * time;
-            return rows * 32 + rows * 32 + rows * 32 + Math.Max((rows * 96 + rows * 32 + rows * 4 * time), rows * 128 + rows * 128);
+            return rows * 32 + rows * 32 + rows * 32 + global::System.Math.Max((rows * 96 + rows * 32 + rows * 4 * time), rows * 128 + rows * 128);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -189,10 +186,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         public GptBlock(global::Residual.ParameterArena parameters, global::Residual.ParameterArena gradients, int offset)
         {
-            ArgumentNullException.ThrowIfNull(parameters);
-            ArgumentNullException.ThrowIfNull(gradients);
-            if (gradients.Count != parameters.Count) throw new ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
-            if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of GptBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
+            global::System.ArgumentNullException.ThrowIfNull(parameters);
+            global::System.ArgumentNullException.ThrowIfNull(gradients);
+            if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
+            if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of GptBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
             _arena = parameters;
             _gradientArena = gradients;
             _offset = offset;
@@ -212,11 +209,11 @@ namespace Demo
 
         /// <summary>This layer's parameters, laid out as <see cref="Layout"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);
+        public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);
 
         /// <summary>This layer's gradients, laid out as <see cref="Layout"/>; Backward adds into them.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);
+        public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);
 
         // IBlock, implemented by the static members above.
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -229,22 +226,22 @@ namespace Demo
         long global::Residual.IBlock.ScratchFloats(int batch, int time) => ScratchFloats(batch, time);
 
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public partial global::Residual.Attention Attend => s_attend;
+        public partial global::Residual.Attention Attend => s_attend1;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public partial global::Residual.FeedForward Mix => s_mix;
+        public partial global::Residual.FeedForward Mix => s_mix2;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)
         {
-            if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
-            if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
+            if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
+            if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
             long rows = (long)batch * time;
-            if (xLength != rows * Width) throw new ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
-            if (yLength != rows * Width) throw new ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
+            if (xLength != rows * Width) throw new global::System.ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
+            if (yLength != rows * Width) throw new global::System.ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
             long needed = ActivationFloats(batch, time);
-            if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
-            if (activationsLength < needed) throw new ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
+            if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
+            if (activationsLength < needed) throw new global::System.ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
             return (int)rows;
         }
 
@@ -258,47 +255,47 @@ namespace Demo
         /// <param name="batch">Batch size.</param>
         /// <param name="time">Sequence length.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)
+        public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)
         {
             int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));
-            ReadOnlySpan<float> p = Parameters;
+            global::System.ReadOnlySpan<float> p = Parameters;
             int at = 0;
-            Span<float> attendNorm = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> attendMean = activations.Slice(at, rows); at += rows;
-            Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-            Span<float> attendQkv = activations.Slice(at, rows * 96); at += rows * 96;
-            Span<float> attendAtt = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
-            Span<float> attendHeads = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> attendOut = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> mixNorm = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> mixMean = activations.Slice(at, rows); at += rows;
-            Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-            Span<float> mixFc = activations.Slice(at, rows * 128); at += rows * 128;
-            Span<float> mixAct = activations.Slice(at, rows * 128); at += rows * 128;
-            Span<float> mixOut = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Norm = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 96); at += rows * 96;
+            global::System.Span<float> attend1Att = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
+            global::System.Span<float> attend1Heads = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Out = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> mix2Norm = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> mix2Mean = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> mix2Fc = activations.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2Act = activations.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2Out = activations.Slice(at, rows * 32); at += rows * 32;
 
             // ── 1. Attend: x ← x + Attention(LayerNorm(x)) ──
             //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(Attention), Heads = 4)]
             // n = LayerNorm(x)
-            LayerNormForward(attendNorm, attendMean, attendRstd, x, p.Slice(Ln1WeightOffset, 32), p.Slice(Ln1BiasOffset, 32), rows);
-            // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√8)·v; f = ·c_projᵀ + b
-            global::Residual.Kernels.MatMul.Forward(attendQkv, attendNorm, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
-            global::Residual.Kernels.CausalAttention.Forward(attendHeads, attendAtt, attendQkv, batch, time, 32, 4);
-            global::Residual.Kernels.MatMul.Forward(attendOut, attendHeads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
+            LayerNormForward(attend1Norm, attend1Mean, attend1Rstd, x, p.Slice(Ln1WeightOffset, 32), p.Slice(Ln1BiasOffset, 32), rows);
+            // Attention: qkv = n·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√8)·v; f = o·c_projᵀ + b
+            global::Residual.Kernels.MatMul.Forward(attend1Qkv, attend1Norm, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
+            global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 4);
+            global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
             // Residual: y = x + F
-            ResidualAdd(x2, x, attendOut, rows);
+            ResidualAdd(x2, x, attend1Out, rows);
 
             // ── 2. Mix: x ← x + FeedForward(LayerNorm(x)) ──
             //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward), Hidden = 128)]
             // n = LayerNorm(x)
-            LayerNormForward(mixNorm, mixMean, mixRstd, x2, p.Slice(Ln2WeightOffset, 32), p.Slice(Ln2BiasOffset, 32), rows);
+            LayerNormForward(mix2Norm, mix2Mean, mix2Rstd, x2, p.Slice(Ln2WeightOffset, 32), p.Slice(Ln2BiasOffset, 32), rows);
             // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
-            global::Residual.Kernels.MatMul.Forward(mixFc, mixNorm, p.Slice(MlpCFcWeightOffset, 4096), p.Slice(MlpCFcBiasOffset, 128), rows, 32, 128);
-            global::Residual.Kernels.Gelu.Forward(mixAct, mixFc);
-            global::Residual.Kernels.MatMul.Forward(mixOut, mixAct, p.Slice(MlpCProjWeightOffset, 4096), p.Slice(MlpCProjBiasOffset, 32), rows, 128, 32);
+            global::Residual.Kernels.MatMul.Forward(mix2Fc, mix2Norm, p.Slice(MlpCFcWeightOffset, 4096), p.Slice(MlpCFcBiasOffset, 128), rows, 32, 128);
+            global::Residual.Kernels.Gelu.Forward(mix2Act, mix2Fc);
+            global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 4096), p.Slice(MlpCProjBiasOffset, 32), rows, 128, 32);
             // Residual: y = x + F
-            ResidualAdd(y, x2, mixOut, rows);
+            ResidualAdd(y, x2, mix2Out, rows);
         }
 
         /// <summary>
@@ -313,86 +310,97 @@ namespace Demo
         /// <param name="batch">Batch size.</param>
         /// <param name="time">Sequence length.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)
+        public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
         {
             int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));
-            if (dx.Length != dy.Length) throw new ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
+            if (dx.Length != dy.Length) throw new global::System.ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
             long scratchNeeded = ScratchFloats(batch, time);
-            if (scratch.Length < scratchNeeded) throw new ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
-            ReadOnlySpan<float> p = Parameters;
-            Span<float> g = Gradients;
+            if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
+            global::System.ReadOnlySpan<float> p = Parameters;
+            global::System.Span<float> g = Gradients;
             int at = 0;
-            Span<float> attendNorm = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> attendMean = activations.Slice(at, rows); at += rows;
-            Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-            Span<float> attendQkv = activations.Slice(at, rows * 96); at += rows * 96;
-            Span<float> attendAtt = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
-            Span<float> attendHeads = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> attendOut = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> mixNorm = activations.Slice(at, rows * 32); at += rows * 32;
-            Span<float> mixMean = activations.Slice(at, rows); at += rows;
-            Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-            Span<float> mixFc = activations.Slice(at, rows * 128); at += rows * 128;
-            Span<float> mixAct = activations.Slice(at, rows * 128); at += rows * 128;
-            Span<float> mixOut = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Norm = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Mean = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 96); at += rows * 96;
+            global::System.Span<float> attend1Att = activations.Slice(at, rows * 4 * time); at += rows * 4 * time;
+            global::System.Span<float> attend1Heads = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1Out = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> mix2Norm = activations.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> mix2Mean = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+            global::System.Span<float> mix2Fc = activations.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2Act = activations.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2Out = activations.Slice(at, rows * 32); at += rows * 32;
             at = 0;
-            Span<float> dStream0 = scratch.Slice(at, rows * 32); at += rows * 32;
-            Span<float> dBranch = scratch.Slice(at, rows * 32); at += rows * 32;
-            Span<float> dNorm = scratch.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> dStream0 = scratch.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> dBranch = scratch.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> dNorm = scratch.Slice(at, rows * 32); at += rows * 32;
             int shared = at;
 
             // ── 2. Mix backward: x ← x + FeedForward(LayerNorm(x)) ──
             dStream0.Clear();
             at = shared;
-            Span<float> mixDFc = scratch.Slice(at, rows * 128); at += rows * 128;
-            Span<float> mixDAct = scratch.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2DFc = scratch.Slice(at, rows * 128); at += rows * 128;
+            global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 128); at += rows * 128;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
             dBranch.Clear();
             ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
             dNorm.Clear();
             // FeedForward backward: c_proj, Gelu, c_fc.
-            mixDAct.Clear();
-            mixDFc.Clear();
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 4096), dBranch, mixAct, rows, 128, 32);
+            mix2DAct.Clear();
+            mix2DFc.Clear();
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 4096), dBranch, mix2Act, rows, 128, 32);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dBranch, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(mixDAct, dBranch, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32);
-            global::Residual.Kernels.Gelu.Backward(mixDFc, mixDAct, mixFc);
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 4096), mixDFc, mixNorm, rows, 32, 128);
-            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 128), mixDFc, rows, 128);
-            global::Residual.Kernels.MatMul.BackwardInput(dNorm, mixDFc, p.Slice(MlpCFcWeightOffset, 4096), rows, 32, 128);
+            global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32);
+            global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 4096), mix2DFc, mix2Norm, rows, 32, 128);
+            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 128), mix2DFc, rows, 128);
+            global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 4096), rows, 32, 128);
             // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-            LayerNormBackward(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, x2, p.Slice(Ln2WeightOffset, 32), mixMean, mixRstd, rows);
+            LayerNormBackward(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, x2, p.Slice(Ln2WeightOffset, 32), mix2Mean, mix2Rstd, rows);
 
             // ── 1. Attend backward: x ← x + Attention(LayerNorm(x)) ──
             at = shared;
-            Span<float> attendDQkv = scratch.Slice(at, rows * 96); at += rows * 96;
-            Span<float> attendDHeads = scratch.Slice(at, rows * 32); at += rows * 32;
-            Span<float> attendDAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
+            global::System.Span<float> attend1DQkv = scratch.Slice(at, rows * 96); at += rows * 96;
+            global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 32); at += rows * 32;
+            global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
             dBranch.Clear();
             ResidualBackward(dx, dBranch, dStream0, 1f, 1f, rows);
             dNorm.Clear();
             // Attention backward: output projection, then attention, then the fused QKV projection.
-            attendDHeads.Clear();
-            attendDQkv.Clear();
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attendHeads, rows, 32, 32);
+            attend1DHeads.Clear();
+            attend1DQkv.Clear();
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attend1Heads, rows, 32, 32);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dBranch, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(attendDHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
-            global::Residual.Kernels.CausalAttention.Backward(attendDQkv, attendDAtt, attendDHeads, attendQkv, attendAtt, batch, time, 32, 4);
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attendDQkv, attendNorm, rows, 32, 96);
-            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attendDQkv, rows, 96);
-            global::Residual.Kernels.MatMul.BackwardInput(dNorm, attendDQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
+            global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
+            global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4);
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, attend1Norm, rows, 32, 96);
+            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
+            global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
             // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-            LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, x, p.Slice(Ln1WeightOffset, 32), attendMean, attendRstd, rows);
+            LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, x, p.Slice(Ln1WeightOffset, 32), attend1Mean, attend1Rstd, rows);
         }
+    }
+}
 
-        // ── SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
+    /// <summary>SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar), for this file only.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+    file static class Simd
+    {
         /// <summary>LayerNorm over 32 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+        internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
@@ -479,7 +487,7 @@ namespace Demo
         /// <summary>LayerNorm backward over 32 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
@@ -589,7 +597,7 @@ namespace Demo
         /// <summary>Residual add over 32 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
+        internal static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
         {
             if (x.Length < rows * 32) throw new ArgumentException($"x has {x.Length} floats; expected rows·32 = {rows * 32}.", nameof(x));
             if (f.Length < rows * 32) throw new ArgumentException($"f has {f.Length} floats; expected rows·32 = {rows * 32}.", nameof(f));
@@ -620,7 +628,7 @@ namespace Demo
         /// <summary>Residual backward over 32 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
+        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
         {
             if (dy.Length < rows * 32) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·32 = {rows * 32}.", nameof(dy));
             if (dx.Length < rows * 32) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·32 = {rows * 32}.", nameof(dx));

@@ -10,13 +10,10 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace Demo
 {
+    using static global::Residual.Generated.Simd;
+
     partial class TinyGpt
     {
         /// <summary>Vocabulary size.</summary>
@@ -112,50 +109,50 @@ namespace Demo
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        protected override void ForwardCore(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> activations, int batch, int time)
+        protected override void ForwardCore(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits, global::System.Span<float> activations, int batch, int time)
         {
             int rows = batch * time;
             int n = rows * 32;
             int perBlock = (int)global::Demo.GptBlock.ActivationFloats(batch, time);
-            ReadOnlySpan<float> p = Parameters.Data;
-            Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-            Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+            global::System.ReadOnlySpan<float> p = Parameters.Data;
+            global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+            global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
             int at = (Layers + 1) * n + Layers * perBlock;
-            Span<float> final = activations.Slice(at, n);
-            Span<float> finalMean = activations.Slice(at + n, rows);
-            Span<float> finalRstd = activations.Slice(at + n + rows, rows);
+            global::System.Span<float> final = activations.Slice(at, n);
+            global::System.Span<float> finalMean = activations.Slice(at + n, rows);
+            global::System.Span<float> finalRstd = activations.Slice(at + n + rows, rows);
             // x = wte[token] + wpe[position]
             global::Residual.Kernels.Embedding.Forward(streams.Slice(0, n), tokens, p.Slice(WteOffset, 544), p.Slice(WpeOffset, 256), batch, time, 32);
             // x ← GptBlock(x) for each layer, in order
             for (int l = 0; l < Layers; l++)
                 _blocks[l].Forward(streams.Slice(l * n, n), streams.Slice((l + 1) * n, n), blocks.Slice(l * perBlock, perBlock), batch, time);
-            ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+            global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
             // ln_f
             LayerNormForward(final, finalMean, finalRstd, last, p.Slice(LnFWeightOffset, 32), p.Slice(LnFBiasOffset, 32), rows);
             // logits = x·wteᵀ (tied head, no bias)
-            global::Residual.Kernels.MatMul.Forward(logits, final, p.Slice(WteOffset, 544), ReadOnlySpan<float>.Empty, rows, 32, 17);
+            global::Residual.Kernels.MatMul.Forward(logits, final, p.Slice(WteOffset, 544), global::System.ReadOnlySpan<float>.Empty, rows, 32, 17);
         }
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        protected override void BackwardCore(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dLogits, Span<float> activations, Span<float> scratch, int batch, int time)
+        protected override void BackwardCore(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> dLogits, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
         {
             int rows = batch * time;
             int n = rows * 32;
             int perBlock = (int)global::Demo.GptBlock.ActivationFloats(batch, time);
-            ReadOnlySpan<float> p = Parameters.Data;
-            Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-            Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+            global::System.ReadOnlySpan<float> p = Parameters.Data;
+            global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+            global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
             int at = (Layers + 1) * n + Layers * perBlock;
-            Span<float> final = activations.Slice(at, n);
-            Span<float> finalMean = activations.Slice(at + n, rows);
-            Span<float> finalRstd = activations.Slice(at + n + rows, rows);
-            Span<float> g = Gradients.Data;
-            Span<float> dHead = scratch.Slice(0, n);
-            Span<float> dCurrent = scratch.Slice(n, n);
-            Span<float> dPrevious = scratch.Slice(2 * n, n);
-            Span<float> blockScratch = scratch.Slice(3 * n, (int)global::Demo.GptBlock.ScratchFloats(batch, time));
-            ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+            global::System.Span<float> final = activations.Slice(at, n);
+            global::System.Span<float> finalMean = activations.Slice(at + n, rows);
+            global::System.Span<float> finalRstd = activations.Slice(at + n + rows, rows);
+            global::System.Span<float> g = Gradients.Data;
+            global::System.Span<float> dHead = scratch.Slice(0, n);
+            global::System.Span<float> dCurrent = scratch.Slice(n, n);
+            global::System.Span<float> dPrevious = scratch.Slice(2 * n, n);
+            global::System.Span<float> blockScratch = scratch.Slice(3 * n, (int)global::Demo.GptBlock.ScratchFloats(batch, time));
+            global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
             // Tied head: wte gets the head's gradient here and the embedding's below.
             dHead.Clear();
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(WteOffset, 544), dLogits, final, rows, 32, 17);
@@ -167,20 +164,31 @@ namespace Demo
             {
                 dPrevious.Clear();
                 _blocks[l].Backward(streams.Slice(l * n, n), dCurrent, dPrevious, blocks.Slice(l * perBlock, perBlock), blockScratch, batch, time);
-                Span<float> swap = dCurrent;
+                global::System.Span<float> swap = dCurrent;
                 dCurrent = dPrevious;
                 dPrevious = swap;
             }
             // Embeddings: dwte[token] += dx, dwpe[position] += dx
             global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 544), g.Slice(WpeOffset, 256), dCurrent, tokens, batch, time, 32);
         }
+    }
+}
 
-        // ── SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
+    /// <summary>SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar), for this file only.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+    file static class Simd
+    {
         /// <summary>LayerNorm over 32 floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+        internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
@@ -267,7 +275,7 @@ namespace Demo
         /// <summary>LayerNorm backward over 32 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));

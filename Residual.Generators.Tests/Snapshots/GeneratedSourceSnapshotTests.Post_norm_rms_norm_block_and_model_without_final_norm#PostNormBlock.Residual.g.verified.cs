@@ -12,10 +12,7 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using static global::Residual.Generated.Simd;
 
 partial class PostNormBlock : global::Residual.IBlock
 {
@@ -29,11 +26,11 @@ partial class PostNormBlock : global::Residual.IBlock
 
     // Attend: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.Attention s_attend = new global::Residual.Attention(heads: 2);
+    private static readonly global::Residual.Attention s_attend1 = new global::Residual.Attention(heads: 2);
 
     // Mix: the sublayer object its property returns (shared by every layer; it holds no weights).
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    private static readonly global::Residual.FeedForward s_mix = new global::Residual.FeedForward(hidden: 64, activation: global::Residual.Activation.Relu);
+    private static readonly global::Residual.FeedForward s_mix2 = new global::Residual.FeedForward(hidden: 64, activation: global::Residual.Activation.Relu);
 
     // ── Parameter layout: one layer's tensors, offsets in floats from the start of the layer ──
     // Weights are [out, in] (y = x·Wᵀ + b), as in PyTorch's nn.Linear and llm.c.
@@ -112,27 +109,27 @@ partial class PostNormBlock : global::Residual.IBlock
     }
 
     // ── Activation layout: what Forward keeps for Backward, per layer ──
-    //   attendSum        rows * 32                    x + F(x), the input of the post-norm
-    //   attendRstd       rows                         norm 1/std per row
-    //   attendQkv        rows * 96                    q | k | v per token
-    //   attendAtt        rows * 2 * time              attention probabilities [batch, heads, time, time]
-    //   attendHeads      rows * 32                    heads' outputs, concatenated
-    //   attendOut        rows * 32                    F(·), the branch output of Attend
+    //   attend1Sum       rows * 32                    x + F(x), the input of the post-norm
+    //   attend1Rstd      rows                         norm 1/std per row
+    //   attend1Qkv       rows * 96                    q | k | v per token
+    //   attend1Att       rows * 2 * time              attention probabilities [batch, heads, time, time]
+    //   attend1Heads     rows * 32                    heads' outputs, concatenated
+    //   attend1Out       rows * 32                    F(·), the branch output of Attend
     //   x2               rows * 32                    stream entering sublayer 2 (Mix)
-    //   mixSum           rows * 32                    x + F(x), the input of the post-norm
-    //   mixRstd          rows                         norm 1/std per row
-    //   mixFc            rows * 64                    pre-activation h
-    //   mixAct           rows * 64                    activation a
-    //   mixOut           rows * 32                    F(·), the branch output of Mix
+    //   mix2Sum          rows * 32                    x + F(x), the input of the post-norm
+    //   mix2Rstd         rows                         norm 1/std per row
+    //   mix2Fc           rows * 64                    pre-activation h
+    //   mix2Act          rows * 64                    activation a
+    //   mix2Out          rows * 32                    F(·), the branch output of Mix
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 32                    gradient of a stream between sublayers
     //   dBranch          rows * 32                    gradient at a branch output
     //   dNorm            rows * 32                    gradient at a norm's output or input
-    //   attendDQkv       rows * 96                    gradient of q | k | v (shared with the other sublayers' scratch)
-    //   attendDHeads     rows * 32                    gradient of the heads' outputs (shared with the other sublayers' scratch)
-    //   attendDAtt       rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
-    //   mixDFc           rows * 64                    gradient of h (shared with the other sublayers' scratch)
-    //   mixDAct          rows * 64                    gradient of a (shared with the other sublayers' scratch)
+    //   attend1DQkv      rows * 96                    gradient of q | k | v (shared with the other sublayers' scratch)
+    //   attend1DHeads    rows * 32                    gradient of the heads' outputs (shared with the other sublayers' scratch)
+    //   attend1DAtt      rows * 2 * time              attention-probability gradient (shared with the other sublayers' scratch)
+    //   mix2DFc          rows * 64                    gradient of h (shared with the other sublayers' scratch)
+    //   mix2DAct         rows * 64                    gradient of a (shared with the other sublayers' scratch)
 
     /// <summary>Floats of activations one layer keeps between Forward and Backward for a batch.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -147,7 +144,7 @@ partial class PostNormBlock : global::Residual.IBlock
     public static long ScratchFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 32 + rows * 32 + rows * 32 + Math.Max((rows * 96 + rows * 32 + rows * 2 * time), rows * 64 + rows * 64);
+        return rows * 32 + rows * 32 + rows * 32 + global::System.Math.Max((rows * 96 + rows * 32 + rows * 2 * time), rows * 64 + rows * 64);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -175,10 +172,10 @@ partial class PostNormBlock : global::Residual.IBlock
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     public PostNormBlock(global::Residual.ParameterArena parameters, global::Residual.ParameterArena gradients, int offset)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(gradients);
-        if (gradients.Count != parameters.Count) throw new ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
-        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of PostNormBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
+        global::System.ArgumentNullException.ThrowIfNull(parameters);
+        global::System.ArgumentNullException.ThrowIfNull(gradients);
+        if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.", nameof(gradients));
+        if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $"A layer of PostNormBlock needs {ParameterCount} floats from offset; the arena has {parameters.Count}.");
         _arena = parameters;
         _gradientArena = gradients;
         _offset = offset;
@@ -198,11 +195,11 @@ partial class PostNormBlock : global::Residual.IBlock
 
     /// <summary>This layer's parameters, laid out as <see cref="Layout"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);
 
     /// <summary>This layer's gradients, laid out as <see cref="Layout"/>; Backward adds into them.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);
+    public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);
 
     // IBlock, implemented by the static members above.
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -215,22 +212,22 @@ partial class PostNormBlock : global::Residual.IBlock
     long global::Residual.IBlock.ScratchFloats(int batch, int time) => ScratchFloats(batch, time);
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.Attention Attend => s_attend;
+    public partial global::Residual.Attention Attend => s_attend1;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public partial global::Residual.FeedForward Mix => s_mix;
+    public partial global::Residual.FeedForward Mix => s_mix2;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
     private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)
     {
-        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
-        if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
+        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
+        if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, "time must be positive.");
         long rows = (long)batch * time;
-        if (xLength != rows * Width) throw new ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
-        if (yLength != rows * Width) throw new ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
+        if (xLength != rows * Width) throw new global::System.ArgumentException($"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", x);
+        if (yLength != rows * Width) throw new global::System.ArgumentException($"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.", y);
         long needed = ActivationFloats(batch, time);
-        if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
-        if (activationsLength < needed) throw new ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
+        if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.");
+        if (activationsLength < needed) throw new global::System.ArgumentException($"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.", "activations");
         return (int)rows;
     }
 
@@ -244,45 +241,45 @@ partial class PostNormBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)
+    public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));
-        ReadOnlySpan<float> p = Parameters;
+        global::System.ReadOnlySpan<float> p = Parameters;
         int at = 0;
-        Span<float> attendSum = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 96); at += rows * 96;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> attendOut = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixSum = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixAct = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixOut = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Sum = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 96); at += rows * 96;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Sum = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix2Fc = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2Act = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2Out = activations.Slice(at, rows * 32); at += rows * 32;
 
         // ── 1. Attend: x ← RMSNorm(x + Attention(x)) ──
         //    [Residual] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(Attention), Heads = 2)]
-        // Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√16)·v; f = ·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(attendQkv, x, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
-        global::Residual.Kernels.CausalAttention.Forward(attendHeads, attendAtt, attendQkv, batch, time, 32, 2);
-        global::Residual.Kernels.MatMul.Forward(attendOut, attendHeads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
+        // Attention: qkv = x·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√16)·v; f = o·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(attend1Qkv, x, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
+        global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 2);
+        global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
         // Residual: y = x + F
-        ResidualAdd(attendSum, x, attendOut, rows);
+        ResidualAdd(attend1Sum, x, attend1Out, rows);
         // y = RMSNorm(·)
-        RmsNormForward(x2, attendRstd, attendSum, p.Slice(Ln1WeightOffset, 32), rows);
+        RmsNormForward(x2, attend1Rstd, attend1Sum, p.Slice(Ln1WeightOffset, 32), rows);
 
         // ── 2. Mix: x ← RMSNorm(x + FeedForward(x)) ──
         //    [Residual] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 64, Activation = Activation.Relu)]
-        // FeedForward: h = n·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
-        global::Residual.Kernels.MatMul.Forward(mixFc, x2, p.Slice(MlpCFcWeightOffset, 2048), p.Slice(MlpCFcBiasOffset, 64), rows, 32, 64);
-        global::Residual.Kernels.Relu.Forward(mixAct, mixFc);
-        global::Residual.Kernels.MatMul.Forward(mixOut, mixAct, p.Slice(MlpCProjWeightOffset, 2048), p.Slice(MlpCProjBiasOffset, 32), rows, 64, 32);
+        // FeedForward: h = x·c_fcᵀ + b; a = Relu(h); f = a·c_projᵀ + b
+        global::Residual.Kernels.MatMul.Forward(mix2Fc, x2, p.Slice(MlpCFcWeightOffset, 2048), p.Slice(MlpCFcBiasOffset, 64), rows, 32, 64);
+        global::Residual.Kernels.Relu.Forward(mix2Act, mix2Fc);
+        global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 2048), p.Slice(MlpCProjBiasOffset, 32), rows, 64, 32);
         // Residual: y = x + F
-        ResidualAdd(mixSum, x2, mixOut, rows);
+        ResidualAdd(mix2Sum, x2, mix2Out, rows);
         // y = RMSNorm(·)
-        RmsNormForward(y, mixRstd, mixSum, p.Slice(Ln2WeightOffset, 32), rows);
+        RmsNormForward(y, mix2Rstd, mix2Sum, p.Slice(Ln2WeightOffset, 32), rows);
     }
 
     /// <summary>
@@ -297,316 +294,327 @@ partial class PostNormBlock : global::Residual.IBlock
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)
+    public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));
-        if (dx.Length != dy.Length) throw new ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
+        if (dx.Length != dy.Length) throw new global::System.ArgumentException($"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.", nameof(dx));
         long scratchNeeded = ScratchFloats(batch, time);
-        if (scratch.Length < scratchNeeded) throw new ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
-        ReadOnlySpan<float> p = Parameters;
-        Span<float> g = Gradients;
+        if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.", nameof(scratch));
+        global::System.ReadOnlySpan<float> p = Parameters;
+        global::System.Span<float> g = Gradients;
         int at = 0;
-        Span<float> attendSum = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> attendRstd = activations.Slice(at, rows); at += rows;
-        Span<float> attendQkv = activations.Slice(at, rows * 96); at += rows * 96;
-        Span<float> attendAtt = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
-        Span<float> attendHeads = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> attendOut = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixSum = activations.Slice(at, rows * 32); at += rows * 32;
-        Span<float> mixRstd = activations.Slice(at, rows); at += rows;
-        Span<float> mixFc = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixAct = activations.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixOut = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Sum = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> attend1Qkv = activations.Slice(at, rows * 96); at += rows * 96;
+        global::System.Span<float> attend1Att = activations.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1Heads = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1Out = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> x2 = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Sum = activations.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> mix2Rstd = activations.Slice(at, rows); at += rows;
+        global::System.Span<float> mix2Fc = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2Act = activations.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2Out = activations.Slice(at, rows * 32); at += rows * 32;
         at = 0;
-        Span<float> dStream0 = scratch.Slice(at, rows * 32); at += rows * 32;
-        Span<float> dBranch = scratch.Slice(at, rows * 32); at += rows * 32;
-        Span<float> dNorm = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> dStream0 = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> dBranch = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> dNorm = scratch.Slice(at, rows * 32); at += rows * 32;
         int shared = at;
 
         // ── 2. Mix backward: x ← RMSNorm(x + FeedForward(x)) ──
         dStream0.Clear();
         at = shared;
-        Span<float> mixDFc = scratch.Slice(at, rows * 64); at += rows * 64;
-        Span<float> mixDAct = scratch.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2DFc = scratch.Slice(at, rows * 64); at += rows * 64;
+        global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 64); at += rows * 64;
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
-        RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 32), dy, mixSum, p.Slice(Ln2WeightOffset, 32), mixRstd, rows);
+        RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 32), dy, mix2Sum, p.Slice(Ln2WeightOffset, 32), mix2Rstd, rows);
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dNorm, 1f, 1f, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
-        mixDAct.Clear();
-        mixDFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 2048), dBranch, mixAct, rows, 64, 32);
+        mix2DAct.Clear();
+        mix2DFc.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 2048), dBranch, mix2Act, rows, 64, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dBranch, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(mixDAct, dBranch, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32);
-        global::Residual.Kernels.Relu.Backward(mixDFc, mixDAct, mixFc);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 2048), mixDFc, x2, rows, 32, 64);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 64), mixDFc, rows, 64);
-        global::Residual.Kernels.MatMul.BackwardInput(dStream0, mixDFc, p.Slice(MlpCFcWeightOffset, 2048), rows, 32, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32);
+        global::Residual.Kernels.Relu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 2048), mix2DFc, x2, rows, 32, 64);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 64), mix2DFc, rows, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(dStream0, mix2DFc, p.Slice(MlpCFcWeightOffset, 2048), rows, 32, 64);
 
         // ── 1. Attend backward: x ← RMSNorm(x + Attention(x)) ──
         at = shared;
-        Span<float> attendDQkv = scratch.Slice(at, rows * 96); at += rows * 96;
-        Span<float> attendDHeads = scratch.Slice(at, rows * 32); at += rows * 32;
-        Span<float> attendDAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
+        global::System.Span<float> attend1DQkv = scratch.Slice(at, rows * 96); at += rows * 96;
+        global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 32); at += rows * 32;
+        global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
-        RmsNormBackward(dNorm, g.Slice(Ln1WeightOffset, 32), dStream0, attendSum, p.Slice(Ln1WeightOffset, 32), attendRstd, rows);
+        RmsNormBackward(dNorm, g.Slice(Ln1WeightOffset, 32), dStream0, attend1Sum, p.Slice(Ln1WeightOffset, 32), attend1Rstd, rows);
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dNorm, 1f, 1f, rows);
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attendDHeads.Clear();
-        attendDQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attendHeads, rows, 32, 32);
+        attend1DHeads.Clear();
+        attend1DQkv.Clear();
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attend1Heads, rows, 32, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dBranch, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(attendDHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
-        global::Residual.Kernels.CausalAttention.Backward(attendDQkv, attendDAtt, attendDHeads, attendQkv, attendAtt, batch, time, 32, 2);
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attendDQkv, x, rows, 32, 96);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attendDQkv, rows, 96);
-        global::Residual.Kernels.MatMul.BackwardInput(dx, attendDQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 2);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, x, rows, 32, 96);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
+        global::Residual.Kernels.MatMul.BackwardInput(dx, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
     }
+}
 
-    // ── SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar) ──
+namespace Residual.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
 
-    /// <summary>RMSNorm over 32 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+    /// <summary>SIMD helpers specialised to Width = 32 (Vector512, else Vector256, else scalar), for this file only.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
+    file static class Simd
     {
-        if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
-        if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        for (int r = 0; r < rows; r++)
+        /// <summary>RMSNorm over 32 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
         {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-            ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
-            float sq = 0f;
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
+            if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            for (int r = 0; r < rows; r++)
             {
-                Vector512<float> acc = Vector512<float>.Zero;
-                for (int i = 0; i < 32; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 32; i += 16)
                     {
-                        Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                        }
                     }
+                    sq += Vector512.Sum(acc);
                 }
-                sq += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero;
-                for (int i = 0; i < 32; i += 8)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 32; i += 8)
                     {
-                        Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                        acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                        }
                     }
+                    sq += Vector256.Sum(acc);
                 }
-                sq += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
-                    sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-            }
-            float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vs = Vector512.Create(s);
-                for (int i = 0; i < 32; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vs = Vector256.Create(s);
-                for (int i = 0; i < 32; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
-                    Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-            }
-            rstd[r] = s;
-        }
-    }
-
-    /// <summary>RMSNorm backward over 32 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
-    {
-        if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
-        if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
-        if (dInput.Length < rows * 32) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dInput));
-        ref float w = ref MemoryMarshal.GetReference(weight);
-        ref float dw = ref MemoryMarshal.GetReference(dWeight);
-        for (int r = 0; r < rows; r++)
-        {
-            ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-            ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
-            ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
-            float s = rstd[r];
-            // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-            float sumDX = 0f;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                for (int i = 0; i < 32; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
+                    for (int i = 0; i < 32; i++)
+                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
                 }
-                sumDX += Vector512.Sum(acc);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                for (int i = 0; i < 32; i += 8)
+                float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                    }
+                    Vector512<float> vs = Vector512.Create(s);
+                    for (int i = 0; i < 32; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
                 }
-                sumDX += Vector256.Sum(acc);
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
-                    {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        sumDX += g * Unsafe.Add(ref w, i) * xh;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                    }
+                    Vector256<float> vs = Vector256.Create(s);
+                    for (int i = 0; i < 32; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
                 }
-            }
-            float meanDX = sumDX * (1f / 32);
-            // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                for (int i = 0; i < 32; i += 16)
+                else
                 {
-                    {
-                        Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
+                    for (int i = 0; i < 32; i++)
+                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                for (int i = 0; i < 32; i += 8)
-                {
-                    {
-                        Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                        Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
-                    Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                rstd[r] = s;
             }
         }
-    }
 
-    /// <summary>Residual add over 32 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
-    {
-        if (x.Length < rows * 32) throw new ArgumentException($"x has {x.Length} floats; expected rows·32 = {rows * 32}.", nameof(x));
-        if (f.Length < rows * 32) throw new ArgumentException($"f has {f.Length} floats; expected rows·32 = {rows * 32}.", nameof(f));
-        if (y.Length < rows * 32) throw new ArgumentException($"y has {y.Length} floats; expected rows·32 = {rows * 32}.", nameof(y));
-        for (int r = 0; r < rows; r++)
+        /// <summary>RMSNorm backward over 32 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
         {
-            ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 32);
-            ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 32);
-            ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
-            if (Vector512.IsHardwareAccelerated)
+            if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
+            if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
+            if (dInput.Length < rows * 32) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            for (int r = 0; r < rows; r++)
             {
-                for (int i = 0; i < 32; i += 16)
-                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (int i = 0; i < 32; i += 8)
-                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
-                    Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-            }
-        }
-    }
-
-    /// <summary>Residual backward over 32 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-    {
-        if (dy.Length < rows * 32) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·32 = {rows * 32}.", nameof(dy));
-        if (dx.Length < rows * 32) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·32 = {rows * 32}.", nameof(dx));
-        if (df.Length < rows * 32) throw new ArgumentException($"df has {df.Length} floats; expected rows·32 = {rows * 32}.", nameof(df));
-        for (int r = 0; r < rows; r++)
-        {
-            ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 32);
-            ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 32);
-            ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 32);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                for (int i = 0; i < 32; i += 16)
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
+                float s = rstd[r];
+                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                float sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                    for (int i = 0; i < 32; i += 16)
                     {
-                        Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                    for (int i = 0; i < 32; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                        }
+                    }
+                    sumDX += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = Unsafe.Add(ref x, i) * s;
+                            sumDX += g * Unsafe.Add(ref w, i) * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                        }
                     }
                 }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                for (int i = 0; i < 32; i += 8)
+                float meanDX = sumDX * (1f / 32);
+                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                if (Vector512.IsHardwareAccelerated)
                 {
+                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                    for (int i = 0; i < 32; i += 16)
                     {
-                        Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        {
+                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
                 }
-            }
-            else
-            {
-                for (int i = 0; i < 32; i++)
+                else if (Vector256.IsHardwareAccelerated)
                 {
+                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                    for (int i = 0; i < 32; i += 8)
                     {
-                        float g = Unsafe.Add(ref dyr, i);
-                        Unsafe.Add(ref dxr, i) += alpha * g;
-                        Unsafe.Add(ref dfr, i) += scale * g;
+                        {
+                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
                     }
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
                 }
             }
         }
-    }
 
+        /// <summary>Residual add over 32 floats per row: <c>y = x + f</c> (the identity path plus the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)
+        {
+            if (x.Length < rows * 32) throw new ArgumentException($"x has {x.Length} floats; expected rows·32 = {rows * 32}.", nameof(x));
+            if (f.Length < rows * 32) throw new ArgumentException($"f has {f.Length} floats; expected rows·32 = {rows * 32}.", nameof(f));
+            if (y.Length < rows * 32) throw new ArgumentException($"y has {y.Length} floats; expected rows·32 = {rows * 32}.", nameof(y));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 32);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 32);
+                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 32; i += 16)
+                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    for (int i = 0; i < 32; i += 8)
+                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                        Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                }
+            }
+        }
+
+        /// <summary>Residual backward over 32 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
+        {
+            if (dy.Length < rows * 32) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·32 = {rows * 32}.", nameof(dy));
+            if (dx.Length < rows * 32) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·32 = {rows * 32}.", nameof(dx));
+            if (df.Length < rows * 32) throw new ArgumentException($"df has {df.Length} floats; expected rows·32 = {rows * 32}.", nameof(df));
+            for (int r = 0; r < rows; r++)
+            {
+                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 32);
+                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 32);
+                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 32);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                    for (int i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                    for (int i = 0; i < 32; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dyr, i);
+                            Unsafe.Add(ref dxr, i) += alpha * g;
+                            Unsafe.Add(ref dfr, i) += scale * g;
+                        }
+                    }
+                }
+            }
+        }
+
+    }
 }

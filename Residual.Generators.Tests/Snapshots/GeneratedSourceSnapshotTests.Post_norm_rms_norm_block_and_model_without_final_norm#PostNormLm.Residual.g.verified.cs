@@ -10,11 +10,6 @@
 
 #nullable enable
 
-using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 partial class PostNormLm
 {
     /// <summary>Vocabulary size.</summary>
@@ -102,40 +97,40 @@ partial class PostNormLm
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    protected override void ForwardCore(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> activations, int batch, int time)
+    protected override void ForwardCore(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits, global::System.Span<float> activations, int batch, int time)
     {
         int rows = batch * time;
         int n = rows * 32;
         int perBlock = (int)global::PostNormBlock.ActivationFloats(batch, time);
-        ReadOnlySpan<float> p = Parameters.Data;
-        Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-        Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+        global::System.ReadOnlySpan<float> p = Parameters.Data;
+        global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+        global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
         // x = wte[token] + wpe[position]
         global::Residual.Kernels.Embedding.Forward(streams.Slice(0, n), tokens, p.Slice(WteOffset, 352), p.Slice(WpeOffset, 256), batch, time, 32);
         // x ← PostNormBlock(x) for each layer, in order
         for (int l = 0; l < Layers; l++)
             _blocks[l].Forward(streams.Slice(l * n, n), streams.Slice((l + 1) * n, n), blocks.Slice(l * perBlock, perBlock), batch, time);
-        ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+        global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
         // logits = x·wteᵀ (tied head, no bias)
-        global::Residual.Kernels.MatMul.Forward(logits, last, p.Slice(WteOffset, 352), ReadOnlySpan<float>.Empty, rows, 32, 11);
+        global::Residual.Kernels.MatMul.Forward(logits, last, p.Slice(WteOffset, 352), global::System.ReadOnlySpan<float>.Empty, rows, 32, 11);
     }
 
     /// <inheritdoc/>
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-    protected override void BackwardCore(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dLogits, Span<float> activations, Span<float> scratch, int batch, int time)
+    protected override void BackwardCore(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> dLogits, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)
     {
         int rows = batch * time;
         int n = rows * 32;
         int perBlock = (int)global::PostNormBlock.ActivationFloats(batch, time);
-        ReadOnlySpan<float> p = Parameters.Data;
-        Span<float> streams = activations.Slice(0, (Layers + 1) * n);
-        Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
-        Span<float> g = Gradients.Data;
-        Span<float> dHead = scratch.Slice(0, n);
-        Span<float> dCurrent = scratch.Slice(n, n);
-        Span<float> dPrevious = scratch.Slice(2 * n, n);
-        Span<float> blockScratch = scratch.Slice(3 * n, (int)global::PostNormBlock.ScratchFloats(batch, time));
-        ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
+        global::System.ReadOnlySpan<float> p = Parameters.Data;
+        global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);
+        global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);
+        global::System.Span<float> g = Gradients.Data;
+        global::System.Span<float> dHead = scratch.Slice(0, n);
+        global::System.Span<float> dCurrent = scratch.Slice(n, n);
+        global::System.Span<float> dPrevious = scratch.Slice(2 * n, n);
+        global::System.Span<float> blockScratch = scratch.Slice(3 * n, (int)global::PostNormBlock.ScratchFloats(batch, time));
+        global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);
         // Tied head: wte gets the head's gradient here and the embedding's below.
         dHead.Clear();
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(WteOffset, 352), dLogits, last, rows, 32, 11);
@@ -147,12 +142,11 @@ partial class PostNormLm
         {
             dPrevious.Clear();
             _blocks[l].Backward(streams.Slice(l * n, n), dCurrent, dPrevious, blocks.Slice(l * perBlock, perBlock), blockScratch, batch, time);
-            Span<float> swap = dCurrent;
+            global::System.Span<float> swap = dCurrent;
             dCurrent = dPrevious;
             dPrevious = swap;
         }
         // Embeddings: dwte[token] += dx, dwpe[position] += dx
         global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 352), g.Slice(WpeOffset, 256), dCurrent, tokens, batch, time, 32);
     }
-
 }

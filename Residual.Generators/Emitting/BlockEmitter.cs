@@ -16,9 +16,9 @@ internal static class BlockEmitter
         var plan = new BlockPlan(spec);
         var w = new IndentedWriter();
         Header(w, spec, plan);
-        bool ns = spec.Namespace.Length > 0;
-        if (ns) { w.Line("namespace " + spec.Namespace); w.Line("{"); w.Indent(); }
-        using (w.Block("partial class " + spec.Name + " : " + R + "IBlock"))
+        bool helpers = plan.UsesLayerNorm || plan.UsesRmsNorm || plan.UsesResidualBackward;
+        OpenNamespace(w, spec.Namespace, helpers);
+        using (w.Block("partial class " + GeneratedNames.Identifier(spec.Name) + " : " + R + "IBlock"))
         {
             Constants(w, spec, plan);
             ParameterLayout(w, spec, plan);
@@ -26,9 +26,10 @@ internal static class BlockEmitter
             Instance(w, spec, plan);
             Forward(w, spec, plan);
             Backward(w, spec, plan);
-            Helpers(w, spec.Width, plan.UsesLayerNorm, plan.UsesRmsNorm, plan.UsesPlainAdd, plan.UsesScaledAdd, plan.UsesResidualBackward, plan.UsesDot);
         }
-        if (ns) { w.Outdent(); w.Line("}"); }
+        CloseNamespace(w, spec.Namespace);
+        if (helpers)
+            Helpers(w, spec.Width, plan.UsesLayerNorm, plan.UsesRmsNorm, plan.UsesPlainAdd, plan.UsesScaledAdd, plan.UsesResidualBackward, plan.UsesDot);
         return w.ToString();
     }
 
@@ -49,18 +50,33 @@ internal static class BlockEmitter
         w.Line("// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient");
         w.Line("// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.");
         w.Line();
-        Usings(w);
-    }
-
-    internal static void Usings(IndentedWriter w)
-    {
         w.Line("#nullable enable");
         w.Line();
-        w.Line("using System;");
-        w.Line("using System.Runtime.CompilerServices;");
-        w.Line("using System.Runtime.InteropServices;");
-        w.Line("using System.Runtime.Intrinsics;");
-        w.Line();
+    }
+
+    /// <summary>
+    /// Opens the user's namespace (keywords escaped) and imports the SIMD helpers. Framework and runtime types
+    /// are written <c>global::</c>-qualified in the user's namespace, where a user type could capture a short name.
+    /// </summary>
+    internal static void OpenNamespace(IndentedWriter w, string ns, bool helpers)
+    {
+        string import = $"using static global::{GeneratedNames.HelperNamespace}.{GeneratedNames.HelperClass};";
+        if (ns.Length == 0)
+        {
+            if (helpers) { w.Line(import); w.Line(); }
+            return;
+        }
+        w.Line("namespace " + GeneratedNames.Namespace(ns));
+        w.Line("{");
+        w.Indent();
+        if (helpers) { w.Line(import); w.Line(); }
+    }
+
+    internal static void CloseNamespace(IndentedWriter w, string ns)
+    {
+        if (ns.Length == 0) return;
+        w.Outdent();
+        w.Line("}");
     }
 
     // ───────────────────────────── constants and layout ─────────────────────────────
@@ -167,7 +183,7 @@ internal static class BlockEmitter
             w.Line("long rows = (long)batch * time;");
             string shared = plan.ScratchGroups.Count == 0 ? "0L"
                 : plan.ScratchGroups.Count == 1 ? "(" + Sum(plan.ScratchGroups[0].Regions) + ")"
-                : plan.ScratchGroups.Skip(1).Aggregate("(" + Sum(plan.ScratchGroups[0].Regions) + ")", (acc, g) => $"Math.Max({acc}, {Sum(g.Regions)})");
+                : plan.ScratchGroups.Skip(1).Aggregate("(" + Sum(plan.ScratchGroups[0].Regions) + ")", (acc, g) => $"global::System.Math.Max({acc}, {Sum(g.Regions)})");
             w.Line("return " + Sum(plan.Scratch) + " + " + shared + ";");
         }
         w.Line();
@@ -193,7 +209,7 @@ internal static class BlockEmitter
         w.Line("/// <summary>Creates a standalone block with its own parameter and gradient arenas (tensor names without the <c>h.{i}.</c> prefix).</summary>");
         w.Line("/// <param name=\"options\">Seed and initialisation; defaults when null.</param>");
         w.Line(GeneratedCode);
-        using (w.Block($"public {spec.Name}({R}ModelOptions? options = null)"))
+        using (w.Block($"public {GeneratedNames.Identifier(spec.Name)}({R}ModelOptions? options = null)"))
         {
             w.Line($"_arena = new {R}ParameterArena(Layout);");
             w.Line($"_gradientArena = new {R}ParameterArena(Layout);");
@@ -206,12 +222,12 @@ internal static class BlockEmitter
         w.Line("/// <param name=\"gradients\">The model's gradient arena (same layout).</param>");
         w.Line("/// <param name=\"offset\">Offset of this layer's first float.</param>");
         w.Line(GeneratedCode);
-        using (w.Block($"public {spec.Name}({R}ParameterArena parameters, {R}ParameterArena gradients, int offset)"))
+        using (w.Block($"public {GeneratedNames.Identifier(spec.Name)}({R}ParameterArena parameters, {R}ParameterArena gradients, int offset)"))
         {
-            w.Line("ArgumentNullException.ThrowIfNull(parameters);");
-            w.Line("ArgumentNullException.ThrowIfNull(gradients);");
-            w.Line("if (gradients.Count != parameters.Count) throw new ArgumentException($\"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.\", nameof(gradients));");
-            w.Line("if (offset < 0 || offset > parameters.Count - ParameterCount) throw new ArgumentOutOfRangeException(nameof(offset), offset, $\"A layer of " + spec.Name + " needs {ParameterCount} floats from offset; the arena has {parameters.Count}.\");");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(parameters);");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(gradients);");
+            w.Line("if (gradients.Count != parameters.Count) throw new global::System.ArgumentException($\"gradients has {gradients.Count} floats; expected the parameters' {parameters.Count}.\", nameof(gradients));");
+            w.Line("if (offset < 0 || offset > parameters.Count - ParameterCount) throw new global::System.ArgumentOutOfRangeException(nameof(offset), offset, $\"A layer of " + spec.Name + " needs {ParameterCount} floats from offset; the arena has {parameters.Count}.\");");
             w.Line("_arena = parameters;");
             w.Line("_gradientArena = gradients;");
             w.Line("_offset = offset;");
@@ -231,11 +247,11 @@ internal static class BlockEmitter
         w.Line();
         w.Line("/// <summary>This layer's parameters, laid out as <see cref=\"Layout\"/>.</summary>");
         w.Line(GeneratedCode);
-        w.Line("public Span<float> Parameters => _arena.Data.AsSpan(_offset, ParameterCount);");
+        w.Line("public global::System.Span<float> Parameters => new(_arena.Data, _offset, ParameterCount);");
         w.Line();
         w.Line("/// <summary>This layer's gradients, laid out as <see cref=\"Layout\"/>; Backward adds into them.</summary>");
         w.Line(GeneratedCode);
-        w.Line("public Span<float> Gradients => _gradientArena.Data.AsSpan(_offset, ParameterCount);");
+        w.Line("public global::System.Span<float> Gradients => new(_gradientArena.Data, _offset, ParameterCount);");
         w.Line();
         w.Line("// IBlock, implemented by the static members above.");
         w.Line(GeneratedCode);
@@ -250,21 +266,21 @@ internal static class BlockEmitter
         foreach (var s in plan.Subs)
         {
             w.Line(GeneratedCode);
-            w.Line($"{s.Spec.Accessibility} partial {s.Spec.PropertyType} {s.Spec.Member} => {s.Field};");
+            w.Line($"{s.Spec.Accessibility}{(s.Spec.IsNew ? " new" : "")} partial {s.Spec.PropertyType} {GeneratedNames.Identifier(s.Spec.Member)} => {s.Field};");
             w.Line();
         }
 
         w.Line(GeneratedCode);
         using (w.Block("private static int CheckSizes(int batch, int time, int xLength, int yLength, int activationsLength, string x, string y)"))
         {
-            w.Line("if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, \"batch must be positive.\");");
-            w.Line("if (time <= 0) throw new ArgumentOutOfRangeException(nameof(time), time, \"time must be positive.\");");
+            w.Line("if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"batch must be positive.\");");
+            w.Line("if (time <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(time), time, \"time must be positive.\");");
             w.Line("long rows = (long)batch * time;");
-            w.Line("if (xLength != rows * Width) throw new ArgumentException($\"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.\", x);");
-            w.Line("if (yLength != rows * Width) throw new ArgumentException($\"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.\", y);");
+            w.Line("if (xLength != rows * Width) throw new global::System.ArgumentException($\"{x} has {xLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.\", x);");
+            w.Line("if (yLength != rows * Width) throw new global::System.ArgumentException($\"{y} has {yLength} floats; expected batch·time·Width = {batch}·{time}·{Width} = {rows * Width}.\", y);");
             w.Line("long needed = ActivationFloats(batch, time);");
-            w.Line("if (needed > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(batch), $\"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.\");");
-            w.Line("if (activationsLength < needed) throw new ArgumentException($\"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.\", \"activations\");");
+            w.Line("if (needed > int.MaxValue) throw new global::System.ArgumentOutOfRangeException(nameof(batch), $\"batch {batch} × time {time} needs {needed} activation floats, more than one span can hold.\");");
+            w.Line("if (activationsLength < needed) throw new global::System.ArgumentException($\"activations has {activationsLength} floats; expected at least ActivationFloats({batch}, {time}) = {needed}.\", \"activations\");");
             w.Line("return (int)rows;");
         }
         w.Line();
@@ -284,13 +300,13 @@ internal static class BlockEmitter
         w.Line("/// <param name=\"batch\">Batch size.</param>");
         w.Line("/// <param name=\"time\">Sequence length.</param>");
         w.Line(GeneratedCode);
-        using (w.Block("public void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> activations, int batch, int time)"))
+        using (w.Block("public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> activations, int batch, int time)"))
         {
             w.Line("int rows = CheckSizes(batch, time, x.Length, y.Length, activations.Length, nameof(x), nameof(y));");
-            w.Line("ReadOnlySpan<float> p = Parameters;");
+            w.Line("global::System.ReadOnlySpan<float> p = Parameters;");
             w.Line("int at = 0;");
             foreach (var r in plan.Activations)
-                w.Line($"Span<float> {r.Name} = activations.Slice(at, {r.IntSize}); at += {r.IntSize};");
+                w.Line($"global::System.Span<float> {r.Name} = activations.Slice(at, {r.IntSize}); at += {r.IntSize};");
             foreach (var s in plan.Subs)
             {
                 w.Line();
@@ -366,14 +382,14 @@ internal static class BlockEmitter
         switch (d.Kind)
         {
             case SublayerKind.Attention:
-                w.Line($"// Attention: qkv = n·c_attnᵀ + b; per head, causal softmax(q·kᵀ/√{c / d.Heads})·v; f = ·c_projᵀ + b");
+                w.Line($"// Attention: qkv = {InputName(d)}·c_attnᵀ + b; per head, o = causal softmax(q·kᵀ/√{c / d.Heads})·v; f = o·c_projᵀ + b");
                 w.Line($"{K}MatMul.Forward({l}Qkv, {input}, p.Slice({s.T("c_attn.weight")}, {3 * c * c}), p.Slice({s.T("c_attn.bias")}, {3 * c}), rows, {c}, {3 * c});");
                 w.Line($"{K}CausalAttention.Forward({l}Heads, {l}Att, {l}Qkv, batch, time, {c}, {d.Heads});");
                 w.Line($"{K}MatMul.Forward({output}, {l}Heads, p.Slice({s.T("c_proj.weight")}, {c * c}), p.Slice({s.T("c_proj.bias")}, {c}), rows, {c}, {c});");
                 break;
             case SublayerKind.FeedForward:
                 string act = d.Activation == ActivationKind.Gelu ? "Gelu" : "Relu";
-                w.Line($"// FeedForward: h = n·c_fcᵀ + b; a = {act}(h); f = a·c_projᵀ + b");
+                w.Line($"// FeedForward: h = {InputName(d)}·c_fcᵀ + b; a = {act}(h); f = a·c_projᵀ + b");
                 w.Line($"{K}MatMul.Forward({l}Fc, {input}, p.Slice({s.T("c_fc.weight")}, {d.Hidden * c}), p.Slice({s.T("c_fc.bias")}, {d.Hidden}), rows, {c}, {d.Hidden});");
                 w.Line($"{K}{act}.Forward({l}Act, {l}Fc);");
                 w.Line($"{K}MatMul.Forward({output}, {l}Act, p.Slice({s.T("c_proj.weight")}, {c * d.Hidden}), p.Slice({s.T("c_proj.bias")}, {c}), rows, {d.Hidden}, {c});");
@@ -401,20 +417,20 @@ internal static class BlockEmitter
         w.Line("/// <param name=\"batch\">Batch size.</param>");
         w.Line("/// <param name=\"time\">Sequence length.</param>");
         w.Line(GeneratedCode);
-        using (w.Block("public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, Span<float> activations, Span<float> scratch, int batch, int time)"))
+        using (w.Block("public void Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)"))
         {
             w.Line("int rows = CheckSizes(batch, time, x.Length, dy.Length, activations.Length, nameof(x), nameof(dy));");
-            w.Line("if (dx.Length != dy.Length) throw new ArgumentException($\"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.\", nameof(dx));");
+            w.Line("if (dx.Length != dy.Length) throw new global::System.ArgumentException($\"dx has {dx.Length} floats; expected batch·time·Width = {dy.Length}.\", nameof(dx));");
             w.Line("long scratchNeeded = ScratchFloats(batch, time);");
-            w.Line("if (scratch.Length < scratchNeeded) throw new ArgumentException($\"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.\", nameof(scratch));");
-            w.Line("ReadOnlySpan<float> p = Parameters;");
-            w.Line("Span<float> g = Gradients;");
+            w.Line("if (scratch.Length < scratchNeeded) throw new global::System.ArgumentException($\"scratch has {scratch.Length} floats; expected at least ScratchFloats({batch}, {time}) = {scratchNeeded}.\", nameof(scratch));");
+            w.Line("global::System.ReadOnlySpan<float> p = Parameters;");
+            w.Line("global::System.Span<float> g = Gradients;");
             w.Line("int at = 0;");
             foreach (var r in plan.Activations)
-                w.Line($"Span<float> {r.Name} = activations.Slice(at, {r.IntSize}); at += {r.IntSize};");
+                w.Line($"global::System.Span<float> {r.Name} = activations.Slice(at, {r.IntSize}); at += {r.IntSize};");
             w.Line("at = 0;");
             foreach (var r in plan.Scratch)
-                w.Line($"Span<float> {r.Name} = scratch.Slice(at, {r.IntSize}); at += {r.IntSize};");
+                w.Line($"global::System.Span<float> {r.Name} = scratch.Slice(at, {r.IntSize}); at += {r.IntSize};");
             w.Line("int shared = at;");
             for (int i = plan.Subs.Count - 1; i >= 0; i--)
             {
@@ -422,7 +438,6 @@ internal static class BlockEmitter
                 SublayerBackward(w, spec, plan, plan.Subs[i]);
             }
         }
-        w.Line();
     }
 
     private static void SublayerBackward(IndentedWriter w, BlockSpec spec, BlockPlan plan, SubPlan s)
@@ -441,7 +456,7 @@ internal static class BlockEmitter
         {
             w.Line("at = shared;");
             foreach (var r in group.Regions)
-                w.Line($"Span<float> {r.Name} = scratch.Slice(at, {r.IntSize}); at += {r.IntSize};");
+                w.Line($"global::System.Span<float> {r.Name} = scratch.Slice(at, {r.IntSize}); at += {r.IntSize};");
         }
 
         // Gradient arriving at the branch's output (F), and where the branch's input gradient goes.
@@ -460,7 +475,7 @@ internal static class BlockEmitter
         }
         if (d.Residual)
         {
-            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? "" : Float(d.Alpha) + "·")}dy (the identity path, unchanged), and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Float(d.Scale) + "·")}dy.");
+            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? "dy (the identity path, unchanged)" : Double(d.Alpha) + "·dy (the identity path)")}, and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Double(d.Scale) + "·")}dy.");
             w.Line("dBranch.Clear();");
             string scale = d.LearnableScale ? $"p[{s.ScaleIdent}]" : Float(d.Scale);
             w.Line($"ResidualBackward({dIn}, dBranch, {dCombined}, {Float(d.Alpha)}, {scale}, rows);");
@@ -535,16 +550,38 @@ internal static class BlockEmitter
 
     internal static string NormName(NormKind n) => n == NormKind.RMSNorm ? "RMSNorm" : "LayerNorm";
 
+    /// <summary>What the branch reads, in the comments: <c>n</c> (the pre-norm's output) or the stream <c>x</c>.</summary>
+    private static string InputName(SublayerSpec s) => s.Placement == Placement.Pre ? "n" : "x";
+
+    /// <summary>
+    /// The SIMD helpers, in a file-local class of the generator's own namespace: there the framework's short
+    /// names (<c>Span</c>, <c>Unsafe</c>, <c>Vector512</c>, ...) resolve through the usings below, whatever types
+    /// the user's namespaces declare. The block imports them with <c>using static</c>.
+    /// </summary>
     internal static void Helpers(IndentedWriter w, int width, bool layerNorm, bool rmsNorm, bool add, bool addScaled, bool residualBackward, bool dot)
     {
-        w.Line($"// ── SIMD helpers specialised to Width = {width} (Vector512, else Vector256, else scalar) ──");
         w.Line();
-        var simd = new SimdEmitter(w, width);
-        if (layerNorm) { simd.LayerNormForward(); simd.LayerNormBackward(); }
-        if (rmsNorm) { simd.RmsNormForward(); simd.RmsNormBackward(); }
-        if (add) simd.ResidualAdd();
-        if (addScaled) simd.ResidualAddScaled();
-        if (residualBackward) simd.ResidualBackward();
-        if (dot) simd.Dot();
+        w.Line("namespace " + GeneratedNames.HelperNamespace);
+        w.Line("{");
+        w.Indent();
+        w.Line("using System;");
+        w.Line("using System.Runtime.CompilerServices;");
+        w.Line("using System.Runtime.InteropServices;");
+        w.Line("using System.Runtime.Intrinsics;");
+        w.Line();
+        w.Line($"/// <summary>SIMD helpers specialised to Width = {width} (Vector512, else Vector256, else scalar), for this file only.</summary>");
+        w.Line(GeneratedCode);
+        using (w.Block($"file static class {GeneratedNames.HelperClass}"))
+        {
+            var simd = new SimdEmitter(w, width);
+            if (layerNorm) { simd.LayerNormForward(); simd.LayerNormBackward(); }
+            if (rmsNorm) { simd.RmsNormForward(); simd.RmsNormBackward(); }
+            if (add) simd.ResidualAdd();
+            if (addScaled) simd.ResidualAddScaled();
+            if (residualBackward) simd.ResidualBackward();
+            if (dot) simd.Dot();
+        }
+        w.Outdent();
+        w.Line("}");
     }
 }

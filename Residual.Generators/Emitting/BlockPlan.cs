@@ -7,19 +7,19 @@ namespace Residual.Generators.Emitting;
 /// <summary>An offset known at build time (<see cref="Constant"/>) plus sizes only custom sublayers know at run time.</summary>
 internal sealed class Offset
 {
-    public Offset(int constant, IEnumerable<string> terms)
+    public Offset(long constant, IEnumerable<string> terms)
     {
         Constant = constant;
         Terms = terms.ToList();
     }
 
-    public int Constant { get; }
+    public long Constant { get; }
 
     public IReadOnlyList<string> Terms { get; }
 
     public bool IsConstant => Terms.Count == 0;
 
-    public Offset Plus(int n) => new(Constant + n, Terms);
+    public Offset Plus(long n) => new(Constant + n, Terms);
 
     public Offset Plus(string term) => new(Constant, Terms.Concat(new[] { term }));
 
@@ -53,7 +53,7 @@ internal sealed class TensorPlan
     public string Ident { get; }
     public int[] Shape { get; }
     public string ShapeText => CustomOf is null ? "[" + string.Join(", ", Shape) + "]" : "(run-time shapes)";
-    public int Count => Shape.Aggregate(1, (a, b) => a * b);
+    public long Count => Shape.Aggregate(1L, (a, b) => a * b);
     public string Init { get; }
     public string Value { get; }
     public string Role { get; }
@@ -69,7 +69,7 @@ internal sealed class SubPlan
     {
         Spec = spec;
         K = k;
-        Local = Formatting.Camel(spec.Member);
+        Local = GeneratedNames.SublayerPrefix(spec.Member, k);
         Field = "s_" + Local;
         CustomCount = "s_" + Local + "ParameterCount";
     }

@@ -13,7 +13,7 @@ internal static class ModelEmitter
     {
         var block = spec.Block;
         int c = block.Width, v = spec.Vocab, ctx = spec.Context;
-        bool constant = !block.HasCustom;
+        bool constant = block.ConstantParameterCount;
         string decl = constant ? "public const int" : "public static readonly int";
         string norm = BlockEmitter.NormName(spec.FinalNorm);
         bool hasNorm = spec.FinalNorm != NormKind.None;
@@ -29,10 +29,11 @@ internal static class ModelEmitter
         w.Line("//   logits = x·wteᵀ           (head tied to the token embedding)");
         w.Line("//   loss   = mean cross-entropy of softmax(logits) against the targets");
         w.Line();
-        BlockEmitter.Usings(w);
-        bool ns = spec.Namespace.Length > 0;
-        if (ns) { w.Line("namespace " + spec.Namespace); w.Line("{"); w.Indent(); }
-        using (w.Block("partial class " + spec.Name))
+        w.Line("#nullable enable");
+        w.Line();
+        BlockEmitter.OpenNamespace(w, spec.Namespace, hasNorm);
+        string name = GeneratedNames.Identifier(spec.Name);
+        using (w.Block("partial class " + name))
         {
             void Const(string doc, string line)
             {
@@ -73,12 +74,12 @@ internal static class ModelEmitter
             w.Line();
             w.Line("/// <summary>Creates the model with default options (seed 1337, GPT-2 initialisation).</summary>");
             w.Line(GeneratedCode);
-            w.Line($"public {spec.Name}() : this(null) {{ }}");
+            w.Line($"public {name}() : this(null) {{ }}");
             w.Line();
             w.Line("/// <summary>Creates the model, initialising every parameter from <paramref name=\"options\"/>.</summary>");
             w.Line("/// <param name=\"options\">Seed and initialisation; defaults when null.</param>");
             w.Line(GeneratedCode);
-            using (w.Block($"public {spec.Name}({R}ModelOptions? options) : base(Description, Layout, options)"))
+            using (w.Block($"public {name}({R}ModelOptions? options) : base(Description, Layout, options)"))
             {
                 w.Line($"_blocks = new {block.FullName}[Layers];");
                 w.Line("for (int l = 0; l < Layers; l++)");
@@ -112,7 +113,7 @@ internal static class ModelEmitter
             // Forward
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            using (w.Block("protected override void ForwardCore(ReadOnlySpan<int> tokens, Span<float> logits, Span<float> activations, int batch, int time)"))
+            using (w.Block("protected override void ForwardCore(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits, global::System.Span<float> activations, int batch, int time)"))
             {
                 Slices(w, spec, c, hasNorm);
                 w.Line("// x = wte[token] + wpe[position]");
@@ -120,7 +121,7 @@ internal static class ModelEmitter
                 w.Line($"// x ← {block.Name}(x) for each layer, in order");
                 w.Line("for (int l = 0; l < Layers; l++)");
                 w.Indent().Line("_blocks[l].Forward(streams.Slice(l * n, n), streams.Slice((l + 1) * n, n), blocks.Slice(l * perBlock, perBlock), batch, time);").Outdent();
-                w.Line("ReadOnlySpan<float> last = streams.Slice(Layers * n, n);");
+                w.Line("global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);");
                 if (spec.FinalNorm == NormKind.LayerNorm)
                 {
                     w.Line("// ln_f");
@@ -132,22 +133,22 @@ internal static class ModelEmitter
                     w.Line($"RmsNormForward(final, finalRstd, last, p.Slice(LnFWeightOffset, {c}), rows);");
                 }
                 w.Line("// logits = x·wteᵀ (tied head, no bias)");
-                w.Line($"{K}MatMul.Forward(logits, {(hasNorm ? "final" : "last")}, p.Slice(WteOffset, {v * c}), ReadOnlySpan<float>.Empty, rows, {c}, {v});");
+                w.Line($"{K}MatMul.Forward(logits, {(hasNorm ? "final" : "last")}, p.Slice(WteOffset, {v * c}), global::System.ReadOnlySpan<float>.Empty, rows, {c}, {v});");
             }
             w.Line();
 
             // Backward
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            using (w.Block("protected override void BackwardCore(ReadOnlySpan<int> tokens, ReadOnlySpan<float> dLogits, Span<float> activations, Span<float> scratch, int batch, int time)"))
+            using (w.Block("protected override void BackwardCore(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> dLogits, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time)"))
             {
                 Slices(w, spec, c, hasNorm);
-                w.Line("Span<float> g = Gradients.Data;");
-                w.Line("Span<float> dHead = scratch.Slice(0, n);");
-                w.Line("Span<float> dCurrent = scratch.Slice(n, n);");
-                w.Line("Span<float> dPrevious = scratch.Slice(2 * n, n);");
-                w.Line($"Span<float> blockScratch = scratch.Slice(3 * n, (int){block.FullName}.ScratchFloats(batch, time));");
-                w.Line("ReadOnlySpan<float> last = streams.Slice(Layers * n, n);");
+                w.Line("global::System.Span<float> g = Gradients.Data;");
+                w.Line("global::System.Span<float> dHead = scratch.Slice(0, n);");
+                w.Line("global::System.Span<float> dCurrent = scratch.Slice(n, n);");
+                w.Line("global::System.Span<float> dPrevious = scratch.Slice(2 * n, n);");
+                w.Line($"global::System.Span<float> blockScratch = scratch.Slice(3 * n, (int){block.FullName}.ScratchFloats(batch, time));");
+                w.Line("global::System.ReadOnlySpan<float> last = streams.Slice(Layers * n, n);");
                 w.Line("// Tied head: wte gets the head's gradient here and the embedding's below.");
                 w.Line("dHead.Clear();");
                 w.Line($"{K}MatMul.BackwardWeight(g.Slice(WteOffset, {v * c}), dLogits, {(hasNorm ? "final" : "last")}, rows, {c}, {v});");
@@ -164,18 +165,17 @@ internal static class ModelEmitter
                 {
                     w.Line("dPrevious.Clear();");
                     w.Line("_blocks[l].Backward(streams.Slice(l * n, n), dCurrent, dPrevious, blocks.Slice(l * perBlock, perBlock), blockScratch, batch, time);");
-                    w.Line("Span<float> swap = dCurrent;");
+                    w.Line("global::System.Span<float> swap = dCurrent;");
                     w.Line("dCurrent = dPrevious;");
                     w.Line("dPrevious = swap;");
                 }
                 w.Line("// Embeddings: dwte[token] += dx, dwpe[position] += dx");
                 w.Line($"{K}Embedding.Backward(g.Slice(WteOffset, {v * c}), g.Slice(WpeOffset, {ctx * c}), dCurrent, tokens, batch, time, {c});");
             }
-            w.Line();
-            if (hasNorm)
-                BlockEmitter.Helpers(w, c, spec.FinalNorm == NormKind.LayerNorm, spec.FinalNorm == NormKind.RMSNorm, false, false, false, false);
         }
-        if (ns) { w.Outdent(); w.Line("}"); }
+        BlockEmitter.CloseNamespace(w, spec.Namespace);
+        if (hasNorm)
+            BlockEmitter.Helpers(w, c, spec.FinalNorm == NormKind.LayerNorm, spec.FinalNorm == NormKind.RMSNorm, false, false, false, false);
         return w.ToString();
     }
 
@@ -184,15 +184,15 @@ internal static class ModelEmitter
         w.Line("int rows = batch * time;");
         w.Line($"int n = rows * {c};");
         w.Line($"int perBlock = (int){spec.Block.FullName}.ActivationFloats(batch, time);");
-        w.Line("ReadOnlySpan<float> p = Parameters.Data;");
-        w.Line("Span<float> streams = activations.Slice(0, (Layers + 1) * n);");
-        w.Line("Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);");
+        w.Line("global::System.ReadOnlySpan<float> p = Parameters.Data;");
+        w.Line("global::System.Span<float> streams = activations.Slice(0, (Layers + 1) * n);");
+        w.Line("global::System.Span<float> blocks = activations.Slice((Layers + 1) * n, Layers * perBlock);");
         if (hasNorm)
         {
             w.Line("int at = (Layers + 1) * n + Layers * perBlock;");
-            w.Line("Span<float> final = activations.Slice(at, n);");
-            if (spec.FinalNorm == NormKind.LayerNorm) w.Line("Span<float> finalMean = activations.Slice(at + n, rows);");
-            w.Line($"Span<float> finalRstd = activations.Slice(at + n{(spec.FinalNorm == NormKind.LayerNorm ? " + rows" : "")}, rows);");
+            w.Line("global::System.Span<float> final = activations.Slice(at, n);");
+            if (spec.FinalNorm == NormKind.LayerNorm) w.Line("global::System.Span<float> finalMean = activations.Slice(at + n, rows);");
+            w.Line($"global::System.Span<float> finalRstd = activations.Slice(at + n{(spec.FinalNorm == NormKind.LayerNorm ? " + rows" : "")}, rows);");
         }
     }
 }

@@ -90,7 +90,7 @@ internal sealed class SimdEmitter
     {
         int c = _width;
         Header($"LayerNorm over {c} floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.",
-            "private static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)");
+            "internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)");
         using (_w.Block(""))
         {
             RowCheck("input", "output");
@@ -125,7 +125,7 @@ internal sealed class SimdEmitter
     {
         int c = _width;
         Header($"LayerNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/>, <paramref name=\"dWeight\"/> and <paramref name=\"dBias\"/>.",
-            "private static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)");
+            "internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)");
         using (_w.Block(""))
         {
             RowCheck("input", "dOutput", "dInput");
@@ -159,7 +159,7 @@ internal sealed class SimdEmitter
     {
         int c = _width;
         Header($"RMSNorm over {c} floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.",
-            "private static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)");
+            "internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)");
         using (_w.Block(""))
         {
             RowCheck("input", "output");
@@ -188,7 +188,7 @@ internal sealed class SimdEmitter
     {
         int c = _width;
         Header($"RMSNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/> and <paramref name=\"dWeight\"/>.",
-            "private static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)");
+            "internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)");
         using (_w.Block(""))
         {
             RowCheck("input", "dOutput", "dInput");
@@ -220,7 +220,7 @@ internal sealed class SimdEmitter
     public void ResidualAdd()
     {
         Header($"Residual add over {_width} floats per row: <c>y = x + f</c> (the identity path plus the branch).",
-            "private static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)");
+            "internal static void ResidualAdd(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, int rows)");
         using (_w.Block(""))
         {
             RowCheck("x", "f", "y");
@@ -237,7 +237,7 @@ internal sealed class SimdEmitter
     public void ResidualAddScaled()
     {
         Header($"Scaled residual add over {_width} floats per row: <c>y = alpha·x + scale·f</c>.",
-            "private static void ResidualAddScaled(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, float alpha, float scale, int rows)");
+            "internal static void ResidualAddScaled(Span<float> y, ReadOnlySpan<float> x, ReadOnlySpan<float> f, float alpha, float scale, int rows)");
         using (_w.Block(""))
         {
             RowCheck("x", "f", "y");
@@ -255,7 +255,7 @@ internal sealed class SimdEmitter
     public void ResidualBackward()
     {
         Header($"Residual backward over {_width} floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).",
-            "private static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)");
+            "internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)");
         using (_w.Block(""))
         {
             RowCheck("dy", "dx", "df");
@@ -273,7 +273,7 @@ internal sealed class SimdEmitter
     public void Dot()
     {
         Header($"<c>Σ a·b</c> over rows of {_width} floats (the gradient of a learnable residual scale).",
-            "private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows)");
+            "internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int rows)");
         using (_w.Block(""))
         {
             RowCheck("a", "b");

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Residual.Generators.Emitting;
 using Residual.Generators.Specs;
 
 namespace Residual.Generators.Reading;
@@ -18,8 +19,12 @@ internal static class DeclarationReader
 {
     public static BlockSpec ReadBlock(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
     {
+        // A block from a referenced assembly was generated there: its properties are no longer partial
+        // definitions and its generated members are part of it. Read only what a model needs.
+        bool inSource = type.Locations.Any(l => l.IsInSource);
         var problems = new List<SpecProblem>();
         CheckType(type, "block", problems, ct);
+        CheckAttributes(type, problems, "", ct);
 
         int width = 0;
         var blockAttr = FindAttribute(type, KnownNames.Block);
@@ -34,27 +39,50 @@ internal static class DeclarationReader
 
         var sublayers = new List<SublayerSpec>();
         var kindCounts = new Dictionary<SublayerKind, int>();
+        var usedPrefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in type.GetMembers())
         {
             ct.ThrowIfCancellationRequested();
             if (member is not IPropertySymbol property) continue;
             var sublayerAttr = FindAttribute(property, KnownNames.Sublayer);
             if (sublayerAttr is null) continue;
-            var spec = ReadSublayer(property, sublayerAttr, width, attention, feedForward, sublayerBase, kindCounts, problems, ct);
+            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, usedPrefixes, problems, ct);
             if (spec is not null) sublayers.Add(spec);
         }
-        if (sublayers.Count == 0 && problems.Count == 0)
-            problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Block '{type.Name}' declares no [Sublayer] properties."));
 
-        return new BlockSpec(
-            NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), width,
+        bool constantCount = !sublayers.Any(s => s.Kind == SublayerKind.Custom);
+        long parameterFloats = 0;
+        if (inSource)
+        {
+            if (sublayers.Count == 0 && problems.Count == 0)
+                problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Block '{type.Name}' declares no [Sublayer] properties."));
+            if (problems.Count == 0) parameterFloats = CheckSizes(type.Name, width, sublayers, problems);
+        }
+        else
+        {
+            // Private sublayers of a referenced block are not visible: take the generated ParameterCount as it is.
+            if (type.GetMembers("ParameterCount").FirstOrDefault() is not IFieldSymbol count)
+                problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"Block '{type.Name}' from assembly '{type.ContainingAssembly?.Name}' was not generated there (it has no ParameterCount)."));
+            else
+            {
+                constantCount = count.IsConst;
+                parameterFloats = count.IsConst && count.ConstantValue is int n ? n : SumParameterFloats(width, sublayers);
+            }
+        }
+
+        var block = new BlockSpec(
+            NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), width, constantCount, parameterFloats,
             new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems));
+        if (inSource && problems.Count == 0)
+            CheckNames(type, "block", GeneratedNames.ForBlock(block), problems);
+        return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
     }
 
     public static ModelSpec ReadModel(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
     {
         var problems = new List<SpecProblem>();
         CheckType(type, "model", problems, ct);
+        CheckAttributes(type, problems, "", ct);
         var attr = FindAttribute(type, KnownNames.Model);
         int vocab = attr is null ? 0 : NamedInt(attr, "Vocab");
         int context = attr is null ? 0 : NamedInt(attr, "Context");
@@ -79,22 +107,34 @@ internal static class DeclarationReader
             problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Model '{type.Name}' must derive from Transformer<TBlock> where TBlock is a [Block] class."));
         }
 
-        block ??= new BlockSpec("", "", "", 0, EquatableArray<SublayerSpec>.Empty, EquatableArray<SpecProblem>.Empty);
+        block ??= new BlockSpec("", "", "", 0, true, 0, EquatableArray<SublayerSpec>.Empty, EquatableArray<SpecProblem>.Empty);
+        if (problems.Count == 0)
+        {
+            // Offsets are int constants: the embeddings, every layer and the final norm must fit.
+            long c = block.Width;
+            long total = Sizes.Add(Sizes.Add(Sizes.Mul(vocab, c), Sizes.Mul(context, c)), Sizes.Add(Sizes.Mul(layers, block.ParameterFloats), 2 * c));
+            if (total > int.MaxValue)
+                problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has {total} parameters (Vocab·Width + Context·Width + Layers·{block.ParameterFloats} + final norm), more than an arena holds ({int.MaxValue})."));
+            CheckNames(type, "model", GeneratedNames.ForModel(), problems);
+        }
         return new ModelSpec(
             NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             vocab, context, layers, (NormKind)Math.Max(0, Math.Min(2, finalNorm)), block, new EquatableArray<SpecProblem>(problems));
     }
 
     private static SublayerSpec? ReadSublayer(
-        IPropertySymbol property, AttributeData sublayerAttr, int width,
+        IPropertySymbol property, AttributeData sublayerAttr, int width, bool inSource,
         INamedTypeSymbol? attention, INamedTypeSymbol? feedForward, INamedTypeSymbol? sublayerBase,
-        Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, CancellationToken ct)
+        Dictionary<SublayerKind, int> kindCounts, HashSet<string> usedPrefixes, List<SpecProblem> problems, CancellationToken ct)
     {
         string name = property.Name;
         int before = problems.Count;
         void Problem(string code, string message) => problems.Add(new SpecProblem(code, name, message));
 
-        if (!property.IsPartialDefinition || property.PartialImplementationPart is not null || property.IsStatic || property.SetMethod is not null || property.IsIndexer
+        CheckAttributes(property, problems, name, ct);
+        // Partial-ness only means something in source; a referenced block's properties were implemented there.
+        bool partial = !inSource || (property.IsPartialDefinition && property.PartialImplementationPart is null);
+        if (!partial || property.IsStatic || property.SetMethod is not null || property.IsIndexer
             || property.IsVirtual || property.IsOverride || property.IsAbstract || property.IsSealed)
             Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial Attention {name} {{ get; }}'.");
 
@@ -104,6 +144,8 @@ internal static class DeclarationReader
         {
             Problem(ProblemCodes.NotASublayer, $"[Sublayer] on '{name}' needs a type: [Sublayer(typeof(Attention))].");
         }
+        else if (IsFileLocal(sublayerType))
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is a file-local type, which the generated file cannot see; declare it without 'file'.");
         else if (SymbolEqualityComparer.Default.Equals(sublayerType, attention)) kind = SublayerKind.Attention;
         else if (SymbolEqualityComparer.Default.Equals(sublayerType, feedForward)) kind = SublayerKind.FeedForward;
         else if (!DerivesFrom(sublayerType, sublayerBase) || sublayerType.IsAbstract || sublayerType.IsGenericType
@@ -121,7 +163,7 @@ internal static class DeclarationReader
             Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).");
         if (kind == SublayerKind.FeedForward)
         {
-            if (hidden == 0) hidden = 4 * width;
+            if (hidden == 0) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
             if (hidden <= 0) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' needs a positive Hidden size (got {hidden}).");
             if (activation is < 0 or > 1) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' has an unknown Activation ({activation}).");
         }
@@ -146,8 +188,9 @@ internal static class DeclarationReader
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
         bool learnable = residualAttr is not null && NamedBool(residualAttr, "Learnable");
-        if (double.IsNaN(scale) || double.IsInfinity(scale) || double.IsNaN(alpha) || double.IsInfinity(alpha))
-            Problem(ProblemCodes.InvalidSize, $"The residual on '{name}' needs finite Scale and Alpha.");
+        // The generated code computes in float: a double beyond float range would become infinity there.
+        if (!IsFiniteFloat(scale) || !IsFiniteFloat(alpha))
+            Problem(ProblemCodes.InvalidSize, $"The residual on '{name}' needs Scale and Alpha that are finite as floats (|value| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got Scale = {scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, Alpha = {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
 
         if (problems.Count > before || sublayerType is null) return null;
 
@@ -157,12 +200,15 @@ internal static class DeclarationReader
         {
             SublayerKind.Attention => seen == 0 ? "attn" : $"attn{seen + 1}",
             SublayerKind.FeedForward => seen == 0 ? "mlp" : $"mlp{seen + 1}",
-            _ => SnakeCase(name),
+            // 'Mix' and 'mix' both snake-case to 'mix': the second becomes 'mix_2' (k = its position).
+            _ => UniquePrefix(SnakeCase(name), kindCounts.Values.Sum(), usedPrefixes),
         };
+        usedPrefixes.Add(prefix);
 
         return new SublayerSpec(
             name,
             AccessibilityText(property.DeclaredAccessibility),
+            IsNew(property, ct),
             // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability.
             property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
             sublayerType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -181,6 +227,141 @@ internal static class DeclarationReader
         if (type.IsGenericType) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' cannot be generic."));
         if (type.ContainingType is not null) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' must be a top-level type."));
         if (type.IsStatic || type.IsAbstract || type.TypeKind != TypeKind.Class) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} '{type.Name}' must be a non-static, non-abstract class."));
+        if (IsFileLocal(type)) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is file-local; the generated code is in another file. Declare it without 'file'."));
+    }
+
+    /// <summary>
+    /// Attributes of the Residual namespace that the compiler could not bind cleanly: a syntax error in the
+    /// argument list, no matching constructor, an argument of the wrong type, a named argument that does not
+    /// exist (dropped from <see cref="AttributeData.NamedArguments"/>) or is given twice, or the same
+    /// attribute twice. The compiler reports the error; the generator must not build on the values it recovered.
+    /// Works from the attribute data and its own syntax node only (no semantic model), so it stays cheap.
+    /// </summary>
+    private static void CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in symbol.GetAttributes())
+        {
+            if (a.AttributeClass is not { } c || c.ContainingNamespace?.ToDisplayString() != "Residual" || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
+            string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
+            if (!seen.Add(c.Name) || HasErrors(a, ct))
+                problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{shown}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
+        }
+    }
+
+    private static bool HasErrors(AttributeData a, CancellationToken ct)
+    {
+        if (a.AttributeClass is null || a.AttributeClass.TypeKind == TypeKind.Error || a.AttributeConstructor is null) return true;
+        foreach (var arg in a.ConstructorArguments) if (IsError(arg)) return true;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kv in a.NamedArguments)
+            if (!names.Add(kv.Key) || IsError(kv.Value)) return true;
+        if (a.ApplicationSyntaxReference?.GetSyntax(ct) is AttributeSyntax syntax)
+        {
+            if (syntax.ContainsDiagnostics) return true;
+            int named = syntax.ArgumentList?.Arguments.Count(x => x.NameEquals is not null) ?? 0;
+            if (named != a.NamedArguments.Length) return true;
+        }
+        return false;
+    }
+
+    private static bool IsError(TypedConstant c) =>
+        c.Kind == TypedConstantKind.Error || (c.Kind == TypedConstantKind.Array && !c.IsNull && c.Values.Any(IsError));
+
+    /// <summary>Whether the type, or a type it is nested in, is declared <c>file</c> (Roslyn has no public flag for it).</summary>
+    private static bool IsFileLocal(ITypeSymbol type)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.ContainingType)
+            foreach (var r in t.DeclaringSyntaxReferences)
+                if (r.GetSyntax() is BaseTypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.FileKeyword)) return true;
+        return false;
+    }
+
+    /// <summary>Whether the property's declaration says <c>new</c>: the implementing declaration must say it too (CS8800).</summary>
+    private static bool IsNew(IPropertySymbol property, CancellationToken ct)
+    {
+        foreach (var r in property.DeclaringSyntaxReferences)
+            if (r.GetSyntax(ct) is PropertyDeclarationSyntax p && p.Modifiers.Any(SyntaxKind.NewKeyword)) return true;
+        return false;
+    }
+
+    private static bool IsFiniteFloat(double value)
+    {
+        float f = (float)value;
+        return !float.IsNaN(f) && !float.IsInfinity(f);
+    }
+
+    /// <summary>
+    /// The user's type must not declare a member (or be named) like one the generator declares on it: the
+    /// generated code would not compile. The names come from <see cref="GeneratedNames"/>, next to the emitters.
+    /// </summary>
+    private static void CheckNames(INamedTypeSymbol type, string what, ISet<string> generated, List<SpecProblem> problems)
+    {
+        if (generated.Contains(type.Name))
+            problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is named like a member the generator declares on it; rename the class."));
+        foreach (var name in type.MemberNames.OrderBy(n => n, StringComparer.Ordinal))
+            if (generated.Contains(name))
+                problems.Add(new SpecProblem(ProblemCodes.InvalidMember, name, $"'{name}' is a name the generator declares on the {what} '{type.Name}' (reserved); rename the member."));
+    }
+
+    /// <summary>
+    /// Sizes in long: every tensor, one layer's parameters, and the floats one token needs in activations and
+    /// scratch must fit in an int (offsets are int constants, spans are int-indexed). Returns the layer's
+    /// parameter floats known at build time.
+    /// </summary>
+    private static long CheckSizes(string block, int width, List<SublayerSpec> sublayers, List<SpecProblem> problems)
+    {
+        long c = width;
+        long parameters = SumParameterFloats(width, sublayers);
+        long perRow = 0, scratchPerRow = 4 * c;
+        foreach (var s in sublayers)
+        {
+            perRow = Sizes.Add(perRow, 4 * c + 3);
+            if (s.Kind == SublayerKind.Attention)
+            {
+                perRow = Sizes.Add(perRow, 5 * c);
+                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c, 4 * c));
+            }
+            else if (s.Kind == SublayerKind.FeedForward)
+            {
+                perRow = Sizes.Add(perRow, Sizes.Mul(2, s.Hidden));
+                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c, Sizes.Mul(2, s.Hidden)));
+            }
+        }
+        if (parameters > int.MaxValue)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' has {parameters} parameters per layer at Width = {width}, more than an arena holds ({int.MaxValue})."));
+        else if (perRow > int.MaxValue || scratchPerRow > int.MaxValue)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' needs more than {int.MaxValue} floats of activations per token at Width = {width}."));
+        return parameters;
+    }
+
+    /// <summary>One layer's parameters known at build time, saturating at <see cref="long.MaxValue"/> (mirrors <c>BlockPlan</c>'s layout).</summary>
+    private static long SumParameterFloats(int width, IEnumerable<SublayerSpec> sublayers)
+    {
+        long c = width, total = 0;
+        foreach (var s in sublayers)
+        {
+            if (s.Placement != Placement.None) total = Sizes.Add(total, s.Norm == NormKind.LayerNorm ? 2 * c : c);
+            if (s.Kind == SublayerKind.Attention) total = Sizes.Add(total, Sizes.Add(Sizes.Mul(4 * c, c), 4 * c)); // c_attn 3C·C + 3C, c_proj C·C + C
+            if (s.Kind == SublayerKind.FeedForward) total = Sizes.Add(total, Sizes.Add(Sizes.Mul(2 * c, s.Hidden), s.Hidden + c)); // c_fc H·C + H, c_proj C·H + C
+            if (s.Residual && s.LearnableScale) total = Sizes.Add(total, 1);
+        }
+        return total;
+    }
+
+    /// <summary>Non-negative long arithmetic that saturates instead of wrapping.</summary>
+    private static class Sizes
+    {
+        public static long Mul(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
+
+        public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+    }
+
+    private static string UniquePrefix(string prefix, int k, HashSet<string> used)
+    {
+        string candidate = prefix;
+        while (used.Contains(candidate)) candidate += "_" + k;
+        return candidate;
     }
 
     private static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
@@ -231,8 +412,13 @@ internal static class DeclarationReader
     private static int CtorInt(AttributeData a, int fallback) =>
         a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is int i ? i : fallback;
 
-    private static string NamespaceOf(INamedTypeSymbol type) =>
-        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
+    /// <summary>The namespace as its segments' names joined by dots (unescaped; the emitters escape keywords).</summary>
+    private static string NamespaceOf(INamedTypeSymbol type)
+    {
+        var segments = new List<string>();
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace) segments.Insert(0, ns.Name);
+        return string.Join(".", segments);
+    }
 
     private static string AccessibilityText(Accessibility a) => a switch
     {

@@ -20,6 +20,8 @@ internal static class KnownNames
 /// <summary>Problem codes shared by the reader (which finds them) and the analyzers (which report them).</summary>
 internal static class ProblemCodes
 {
+    /// <summary>An attribute the compiler could not bind cleanly; the compiler reports the error itself, so analyzers stay silent.</summary>
+    public const string CompilerError = "RES0000";
     public const string ResidualAroundBlock = "RES0001";
     public const string MissingResidual = "RES0002";
     public const string PreAndPostNorm = "RES0003";

@@ -9,12 +9,14 @@ internal sealed record SpecProblem(string Code, string Member, string Message);
 /// <summary>One sublayer as declared on a block property.</summary>
 /// <param name="Member">Property name.</param>
 /// <param name="Accessibility">C# accessibility keywords of the property declaration.</param>
+/// <param name="IsNew">The definition says <c>new</c> (it hides an inherited member); the implementation must repeat it.</param>
 /// <param name="PropertyType">Fully qualified property type (<c>global::...</c>).</param>
 /// <param name="SublayerType">Fully qualified type named in <c>[Sublayer(typeof(...))]</c>.</param>
 /// <param name="Declaration">The attributes as written, for comments in the generated code.</param>
 internal sealed record SublayerSpec(
     string Member,
     string Accessibility,
+    bool IsNew,
     string PropertyType,
     string SublayerType,
     SublayerKind Kind,
@@ -34,23 +36,20 @@ internal sealed record SublayerSpec(
 /// <param name="Namespace">Containing namespace, empty for the global namespace.</param>
 /// <param name="Name">Type name.</param>
 /// <param name="FullName">Fully qualified name (<c>global::...</c>).</param>
+/// <param name="ConstantParameterCount">
+/// Whether the block's <c>ParameterCount</c> is a constant (no custom sublayer, whose size is only known at run time).
+/// Read from the generated member for a block from a referenced assembly, whose private sublayers are not visible.
+/// </param>
+/// <param name="ParameterFloats">Parameters of one layer known at build time (custom sublayers excluded).</param>
 internal sealed record BlockSpec(
     string Namespace,
     string Name,
     string FullName,
     int Width,
+    bool ConstantParameterCount,
+    long ParameterFloats,
     EquatableArray<SublayerSpec> Sublayers,
-    EquatableArray<SpecProblem> Problems)
-{
-    public bool HasCustom
-    {
-        get
-        {
-            foreach (var s in Sublayers) if (s.Kind == SublayerKind.Custom) return true;
-            return false;
-        }
-    }
-}
+    EquatableArray<SpecProblem> Problems);
 
 /// <summary>A <c>[Model]</c> class as declared, with the block it stacks.</summary>
 internal sealed record ModelSpec(
