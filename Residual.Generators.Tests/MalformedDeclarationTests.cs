@@ -239,5 +239,10 @@ public class MalformedDeclarationTests
         foreach (var bad in badTypes)
             Assert.DoesNotContain(run.Sources.Keys, hint => hint == $"{bad}.Residual.g.cs" || hint.EndsWith($".{bad}.Residual.g.cs"));
         Assert.Contains(CompanionHint, run.Sources.Keys);
+        // The user is never left guessing: the compiler or Residual's analyzer reports an error.
+        Assert.True(
+            run.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)
+            || AnalyzerHarness.Analyze(run).Any(d => d.Severity == DiagnosticSeverity.Error),
+            "Nothing was generated, but neither the compiler nor the analyzer reports an error.");
     }
 }

@@ -27,6 +27,10 @@ public sealed class GeneratedAssembly : IDisposable
         var problems = emitted.Diagnostics.Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
         if (!emitted.Success || problems.Count > 0)
             throw new InvalidOperationException("The generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20).Select(GeneratorRun.Describe)));
+        // Valid declarations, so Residual's analyzer has nothing to say about them either.
+        var analyzer = AnalyzerHarness.Analyze(Run);
+        if (analyzer.Length > 0)
+            throw new InvalidOperationException("The analyzer reports on a declaration that was generated:\n" + string.Join("\n", analyzer.Select(GeneratorRun.Describe)));
         image.Position = 0;
         _context = new LoadContext(assemblyName);
         Assembly = _context.LoadFromStream(image);

@@ -133,12 +133,13 @@ internal static class DeclarationReader
 
         CheckAttributes(property, problems, name, ct);
         // Partial-ness only means something in source; a referenced block's properties were implemented there.
-        bool partial = !inSource || (property.IsPartialDefinition && property.PartialImplementationPart is null);
+        // Analyzers see the compilation with the generated source added: that implementation part is ours, not the user's.
+        bool partial = !inSource || (property.IsPartialDefinition && (property.PartialImplementationPart is null || IsGenerated(property.PartialImplementationPart)));
+        var sublayerType = sublayerAttr.ConstructorArguments.Length == 1 ? sublayerAttr.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         if (!partial || property.IsStatic || property.SetMethod is not null || property.IsIndexer
             || property.IsVirtual || property.IsOverride || property.IsAbstract || property.IsSealed)
-            Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial Attention {name} {{ get; }}'.");
+            Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial {(sublayerType ?? property.Type).Name} {name} {{ get; }}'.");
 
-        var sublayerType = sublayerAttr.ConstructorArguments.Length == 1 ? sublayerAttr.ConstructorArguments[0].Value as INamedTypeSymbol : null;
         SublayerKind kind = SublayerKind.Custom;
         if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
         {
@@ -163,8 +164,10 @@ internal static class DeclarationReader
             Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).");
         if (kind == SublayerKind.FeedForward)
         {
-            if (hidden == 0) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
-            if (hidden <= 0) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' needs a positive Hidden size (got {hidden}).");
+            bool defaulted = hidden == 0;
+            if (defaulted) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
+            // A default derived from an invalid width is already reported on the width.
+            if (hidden <= 0 && !(defaulted && width <= 0)) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' needs a positive Hidden size (got {hidden}).");
             if (activation is < 0 or > 1) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' has an unknown Activation ({activation}).");
         }
 
@@ -299,7 +302,9 @@ internal static class DeclarationReader
     {
         if (generated.Contains(type.Name))
             problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is named like a member the generator declares on it; rename the class."));
-        foreach (var name in type.MemberNames.OrderBy(n => n, StringComparer.Ordinal))
+        // The user's members only: analyzers see the compilation with the generated members already added.
+        var declared = type.GetMembers().Where(m => !m.IsImplicitlyDeclared && !IsGenerated(m)).Select(m => m.Name).Distinct();
+        foreach (var name in declared.OrderBy(n => n, StringComparer.Ordinal))
             if (generated.Contains(name))
                 problems.Add(new SpecProblem(ProblemCodes.InvalidMember, name, $"'{name}' is a name the generator declares on the {what} '{type.Name}' (reserved); rename the member."));
     }
@@ -370,6 +375,11 @@ internal static class DeclarationReader
             if (a.AttributeClass is { } c && c.ToDisplayString() == metadataName) return a;
         return null;
     }
+
+    /// <summary>Whether a symbol is declared only in a file this generator wrote (hint names end in <c>.Residual.g.cs</c>).</summary>
+    private static bool IsGenerated(ISymbol symbol) =>
+        symbol.DeclaringSyntaxReferences.Length > 0
+        && symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.EndsWith(".Residual.g.cs", StringComparison.Ordinal));
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
     {

@@ -1,0 +1,129 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Residual.Generators.Analyzers;
+using Residual.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Residual.Generators.Tests;
+
+/// <summary>
+/// Every declaration the generator refuses gets an error from <see cref="DeclarationAnalyzer"/>, placed on the
+/// member or attribute at fault, with the reader's message; a valid declaration gets none.
+/// </summary>
+public sealed class DeclarationAnalyzerTests
+{
+    private static string Block(string members, string blockAttribute = "[Block(Width = 16)]") => $$"""
+        using Residual;
+
+        {{blockAttribute}}
+        public partial class Bad
+        {
+        {{members}}
+        }
+        """;
+
+    private const string Valid = """
+        [Residual, PreNorm(Norm.LayerNorm)]
+        [Sublayer(typeof(Attention), Heads = 2)]
+        public partial Attention Attend { get; }
+
+        [Residual, PreNorm(Norm.LayerNorm)]
+        [Sublayer(typeof(FeedForward))]
+        public partial FeedForward Mix { get; }
+        """;
+
+    [Theory]
+    // id, declaration, text under the squiggle, a word the message must contain
+    [InlineData("RES0001", "[Block(Width = 16), Residual]", Valid, "Residual", "each sublayer")]
+    [InlineData("RES0002", "[Block(Width = 16)]", "[PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }", "Mix", "[Plain]")]
+    [InlineData("RES0003", "[Block(Width = 16)]", "[Residual, PreNorm(Norm.LayerNorm), PostNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }", "Mix", "keep one")]
+    [InlineData("RES0006", "[Block(Width = 0)]", Valid, "Block(Width = 0)", "positive Width")]
+    [InlineData("RES0006", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(Attention), Heads = 3)] public partial Attention Attend { get; }", "Attend", "divide the width 16")]
+    [InlineData("RES0007", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(string))] public partial string Mix { get; }", "Mix", "not a sublayer")]
+    [InlineData("RES0009", "[Block(Width = 16)]", "", "Bad", "no [Sublayer]")]
+    [InlineData("RES0013", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(FeedForward))] public FeedForward Mix => null!;", "Mix", "partial")]
+    public void Refused_block_gets_the_error_on_the_declaration_at_fault(string id, string blockAttribute, string members, string squiggled, string messagePart)
+    {
+        var run = GeneratorHarness.Run(Block(members, blockAttribute));
+        var diagnostics = AnalyzerHarness.Analyze(run);
+
+        var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(squiggled, AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains(messagePart, diagnostic.GetMessage());
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Non_partial_block_gets_RES0008_on_its_name()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("public partial class Bad", "public class Bad").Replace("public partial ", "public "));
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
+        Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+    }
+
+    [Fact]
+    public void Model_with_zero_vocabulary_gets_RES0006_on_its_attribute()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 0, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>;
+            """);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run));
+        Assert.Equal("RES0006", diagnostic.Id);
+        Assert.Equal("Model(Vocab = 0, Context = 8, Layers = 2)", AnalyzerHarness.SpanText(diagnostic));
+    }
+
+    [Fact]
+    public void Valid_block_and_model_get_no_diagnostics()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 11, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>;
+            """);
+        Assert.Empty(AnalyzerHarness.Analyze(run));
+        run.AssertCleanCompilation();
+    }
+
+    [Fact]
+    public void Pragma_disables_the_diagnostic()
+    {
+        var unsuppressed = GeneratorHarness.Run(Block(""));
+        Assert.Contains(AnalyzerHarness.Analyze(unsuppressed), d => d.Id == "RES0009" && !d.IsSuppressed);
+
+        var run = GeneratorHarness.Run("#pragma warning disable RES0009\n" + Block(""));
+        Assert.All(AnalyzerHarness.Analyze(run), d => Assert.True(d.IsSuppressed, d.ToString()));
+    }
+
+    /// <summary>Each descriptor links to its page in <c>docs/diagnostics/</c>, and that page exists and is tracked for release.</summary>
+    [Fact]
+    public void Every_diagnostic_has_a_docs_page_and_a_release_entry()
+    {
+        string root = Path.GetFullPath(Path.Combine(Snapshot.ProjectDirectory, ".."));
+        string unshipped = File.ReadAllText(Path.Combine(root, "Residual.Generators", "AnalyzerReleases.Unshipped.md"));
+        var descriptors = new DeclarationAnalyzer().SupportedDiagnostics;
+        Assert.NotEmpty(descriptors);
+        foreach (var d in descriptors)
+        {
+            Assert.Equal(Descriptors.HelpRoot + d.Id + ".md", d.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing.");
+            Assert.Contains($"{d.Id} | {d.Category} | {d.DefaultSeverity}", unshipped);
+        }
+    }
+
+    /// <summary>The reader's problem codes and the analyzer's descriptors are the same set: no refusal goes unexplained.</summary>
+    [Fact]
+    public void Every_problem_code_has_a_descriptor()
+    {
+        var codes = typeof(DeclarationAnalyzer).Assembly.GetType("Residual.Generators.Reading.ProblemCodes", throwOnError: true)!
+            .GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)
+            .Where(c => c != "RES0000") // the compiler reports these itself
+            .OrderBy(c => c);
+        Assert.Equal(codes, Descriptors.ById.Keys.OrderBy(c => c));
+    }
+}

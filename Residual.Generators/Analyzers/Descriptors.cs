@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Residual.Generators.Reading;
+
+namespace Residual.Generators.Analyzers;
+
+/// <summary>
+/// One descriptor per problem code the declaration reader can find. The message is the reader's own
+/// sentence (it names the member and what to do), so the analyzer and the generator never disagree.
+/// </summary>
+internal static class Descriptors
+{
+    /// <summary>Where the pages of <c>docs/diagnostics/</c> are published.</summary>
+    public const string HelpRoot = "https://github.com/residual-dsl/residual/blob/main/docs/diagnostics/";
+
+    private const string Wiring = "Residual.Wiring";
+    private const string Declaration = "Residual.Declaration";
+
+    public static readonly DiagnosticDescriptor ResidualAroundBlock = Error(ProblemCodes.ResidualAroundBlock, "[Residual] wraps a whole block instead of each sublayer", Wiring);
+    public static readonly DiagnosticDescriptor MissingResidual = Error(ProblemCodes.MissingResidual, "Sublayer without a residual that is not marked [Plain]", Wiring);
+    public static readonly DiagnosticDescriptor PreAndPostNorm = Error(ProblemCodes.PreAndPostNorm, "Sublayer with both [PreNorm] and [PostNorm]", Wiring);
+    public static readonly DiagnosticDescriptor InvalidSize = Error(ProblemCodes.InvalidSize, "Invalid size or option", Declaration);
+    public static readonly DiagnosticDescriptor NotASublayer = Error(ProblemCodes.NotASublayer, "Type in [Sublayer] is not a sublayer", Declaration);
+    public static readonly DiagnosticDescriptor InvalidType = Error(ProblemCodes.InvalidType, "Block or model class cannot be generated", Declaration);
+    public static readonly DiagnosticDescriptor EmptyBlock = Error(ProblemCodes.EmptyBlock, "Empty block, or a model whose block is not a valid block", Declaration);
+    public static readonly DiagnosticDescriptor InvalidMember = Error(ProblemCodes.InvalidMember, "Sublayer property cannot be implemented", Declaration);
+
+    /// <summary>Every descriptor, by its ID.</summary>
+    public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = new[]
+    {
+        ResidualAroundBlock, MissingResidual, PreAndPostNorm, InvalidSize, NotASublayer, InvalidType, EmptyBlock, InvalidMember,
+    }.ToImmutableDictionary(d => d.Id);
+
+    private static DiagnosticDescriptor Error(string id, string title, string category) => new(
+        id, title, messageFormat: "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpRoot + id + ".md");
+}
