@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Residual.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Residual.Generators.Tests;
+
+/// <summary>
+/// The pages in <c>docs/diagnostics/</c> show code: every block under "Wrong" must really get the page's
+/// diagnostic, and every block under "Right" must generate and compile cleanly with no diagnostic at all.
+/// </summary>
+public sealed class DiagnosticsDocsTests
+{
+    private static string Docs => Path.GetFullPath(Path.Combine(Snapshot.ProjectDirectory, "..", "docs", "diagnostics"));
+
+    public static TheoryData<string> Pages =>
+        new(Directory.GetFiles(Docs, "RES*.md").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n)!);
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void Wrong_examples_get_the_diagnostic_and_right_examples_compile(string id)
+    {
+        var sections = Sections(File.ReadAllText(Path.Combine(Docs, id + ".md")));
+        Assert.True(sections.TryGetValue("Wrong", out var wrong) && wrong.Count > 0, $"{id}.md has no code under '## Wrong'.");
+        Assert.True(sections.TryGetValue("Right", out var right) && right.Count > 0, $"{id}.md has no code under '## Right'.");
+
+        foreach (var code in wrong)
+        {
+            var run = GeneratorHarness.Run(code);
+            run.AssertNoGeneratorException();
+            Assert.True(AnalyzerHarness.Analyze(run).Any(d => d.Id == id), $"The 'Wrong' example of {id}.md does not get {id}:\n{code}");
+        }
+        foreach (var code in right)
+        {
+            var run = GeneratorHarness.Run(code);
+            run.AssertCleanCompilation();
+            Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
+            Assert.NotEmpty(run.Sources);
+        }
+    }
+
+    /// <summary>The <c>```csharp</c> blocks of each <c>## Heading</c> section.</summary>
+    private static Dictionary<string, List<string>> Sections(string markdown)
+    {
+        var result = new Dictionary<string, List<string>>();
+        foreach (var section in Regex.Split(markdown, @"^## ", RegexOptions.Multiline).Skip(1))
+        {
+            string heading = section[..section.IndexOf('\n')].Trim();
+            result[heading] = Regex.Matches(section, @"^```csharp\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)
+                .Select(m => m.Groups[1].Value).ToList();
+        }
+        return result;
+    }
+}
