@@ -79,6 +79,20 @@ public sealed class DeclarationAnalyzerTests
     }
 
     [Fact]
+    public void Residual_on_a_model_gets_RES0001_on_the_attribute()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 11, Context = 8, Layers = 2), Residual]
+            public partial class Lm : Transformer<Good>;
+            """);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run));
+        Assert.Equal("RES0001", diagnostic.Id);
+        Assert.Equal("Residual", AnalyzerHarness.SpanText(diagnostic));
+        Assert.DoesNotContain("Lm.Residual.g.cs", run.Sources.Keys);
+    }
+
+    [Fact]
     public void Valid_block_and_model_get_no_diagnostics()
     {
         var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """

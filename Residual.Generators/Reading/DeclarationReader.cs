@@ -92,6 +92,8 @@ internal static class DeclarationReader
         if (context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
         if (layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
         if (finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
+        if (FindAttribute(type, KnownNames.Residual) is not null)
+            problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on model '{type.Name}' would wrap the whole stack; put it on each sublayer of the block."));
 
         var transformer = compilation.GetTypeByMetadataName(KnownNames.Transformer);
         BlockSpec? block = null;
