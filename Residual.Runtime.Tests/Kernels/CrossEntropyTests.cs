@@ -51,6 +51,54 @@ public class CrossEntropyTests
     }
 
     [Theory, MemberData(nameof(Shapes))]
+    public void CrossEntropy_forward_from_logits_matches_double_log_sum_exp(int rows, int vocab)
+    {
+        var logits = Uniform(rows * vocab, 1, -8f, 8f);
+        var probs = new float[rows * vocab];
+        CrossEntropy.Softmax(probs, logits, rows, vocab);
+        var targets = Ints(rows, 3, vocab);
+        var losses = Uniform(rows, 4);
+        CrossEntropy.Forward(losses, probs, logits, targets, rows, vocab);
+        var expected = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double max = logits.Skip(r * vocab).Take(vocab).Max(), sum = 0;
+            for (int v = 0; v < vocab; v++) sum += Math.Exp(logits[r * vocab + v] - max);
+            expected[r] = max + Math.Log(sum) - logits[r * vocab + targets[r]];
+        }
+        Close(expected, losses, 1e-5, "losses");
+    }
+
+    [Fact]
+    public void CrossEntropy_forward_from_logits_stays_finite_when_the_target_probability_underflows()
+    {
+        float[] logits = [0f, 120f, 3f];
+        var probs = new float[3];
+        CrossEntropy.Softmax(probs, logits, 1, 3);
+        Assert.Equal(0f, probs[0]); // the case: exp(-120) underflows in float
+
+        var fromProbs = new float[1];
+        CrossEntropy.Forward(fromProbs, probs, [0], 1, 3);
+        Assert.True(float.IsPositiveInfinity(fromProbs[0]));
+
+        var losses = new float[1];
+        CrossEntropy.Forward(losses, probs, logits, [0], 1, 3);
+        Assert.Equal(120.0, losses[0], 4);
+    }
+
+    [Fact]
+    public void CrossEntropy_forward_from_logits_rejects_a_short_logits_span_and_writes_nothing()
+    {
+        var probs = new float[6];
+        CrossEntropy.Softmax(probs, Uniform(6, 1), 2, 3);
+        var losses = Uniform(2, 2);
+        var before = (float[])losses.Clone();
+        var ex = Assert.Throws<ArgumentException>(() => CrossEntropy.Forward(losses, probs, new float[5], [0, 1], 2, 3));
+        Assert.Equal("logits", ex.ParamName);
+        Assert.Equal(before, losses);
+    }
+
+    [Theory, MemberData(nameof(Shapes))]
     public void CrossEntropy_backward_accumulates_scalar_reference(int rows, int vocab)
     {
         var probs = new float[rows * vocab];

@@ -31,7 +31,9 @@ public static class CrossEntropy
 
     /// <summary>
     /// Per-row loss <c>losses[r] = −ln(probs[r, targets[r]])</c>. Every target is checked before anything
-    /// is written. Overwrites <paramref name="losses"/>.
+    /// is written. Overwrites <paramref name="losses"/>. A target probability that underflowed to 0 (a logit
+    /// about 100 below the row's maximum) gives +∞: when the logits are at hand, prefer
+    /// <see cref="Forward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, int, int)"/>.
     /// </summary>
     /// <param name="losses">Per-row losses, <c>rows</c> floats.</param>
     /// <param name="probs">Probabilities from <see cref="Softmax"/>, <c>rows·vocab</c> floats.</param>
@@ -51,6 +53,40 @@ public static class CrossEntropy
 
         for (int r = 0; r < rows; r++)
             losses[r] = -MathF.Log(probs[r * vocab + targets[r]]);
+    }
+
+    /// <summary>
+    /// Per-row loss <c>losses[r] = logsumexp(logits[r]) − logits[r, targets[r]]</c>, finite however confident
+    /// the prediction. The log-sum-exp comes from the row's largest logit and its probability
+    /// (<c>logsumexp = max − ln(probs[max])</c>), which is at least <c>1/vocab</c> and so never underflows:
+    /// no second pass of exponentials. Every target is checked before anything is written.
+    /// </summary>
+    /// <param name="losses">Per-row losses, <c>rows</c> floats (overwritten).</param>
+    /// <param name="probs">Probabilities from <see cref="Softmax"/> of <paramref name="logits"/>, <c>rows·vocab</c> floats.</param>
+    /// <param name="logits">The logits the probabilities were computed from, <c>rows·vocab</c> floats.</param>
+    /// <param name="targets">Target ids, <c>rows</c> ints, each in <c>[0, vocab)</c>.</param>
+    /// <param name="rows">Number of rows (batch·time); positive.</param>
+    /// <param name="vocab">Vocabulary size; positive.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or a target is outside <c>[0, vocab)</c>.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    public static void Forward(Span<float> losses, ReadOnlySpan<float> probs, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int rows, int vocab)
+    {
+        Guard.Positive(rows, nameof(rows));
+        Guard.Positive(vocab, nameof(vocab));
+        Guard.Length(losses.Length, nameof(losses), "rows", rows);
+        Guard.Length(probs.Length, nameof(probs), "rows·vocab", rows, vocab);
+        Guard.Length(logits.Length, nameof(logits), "rows·vocab", rows, vocab);
+        Guard.Length(targets.Length, nameof(targets), "rows", rows, unit: "ints");
+        Guard.Indices(targets, vocab, nameof(targets), "vocab");
+
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.Slice(r * vocab, vocab);
+            int top = 0;
+            for (int v = 1; v < vocab; v++)
+                if (row[v] > row[top]) top = v;
+            losses[r] = (row[top] - row[targets[r]]) - MathF.Log(probs[r * vocab + top]);
+        }
     }
 
     /// <summary>

@@ -78,7 +78,7 @@ public abstract class LanguageModel
         Run(tokens, batch, time);
         targets.CopyTo(Grow(ref _targets, targets.Length));
         int rows = batch * time, v = Description.Vocab;
-        CrossEntropy.Forward(_losses.AsSpan(0, rows), Probabilities, targets, rows, v);
+        CrossEntropy.Forward(_losses.AsSpan(0, rows), Probabilities, Logits, targets, rows, v);
         _hasTargets = true;
         double sum = 0;
         foreach (float l in _losses.AsSpan(0, rows)) sum += l;
