@@ -47,4 +47,19 @@ public class LayoutTests
         Assert.False(a.Contains("ln_f.bias"));
         Assert.Contains(a["h.0.mlp.c_fc.weight"].ToArray(), v => v != 0f);
     }
+
+    [Fact]
+    public void Tensor_infos_are_equal_by_value_and_keep_their_own_copy_of_the_shape()
+    {
+        int[] shape = [3, 4];
+        var a = new TensorInfo("w", 0, shape, ParameterInit.Normal);
+        var b = new TensorInfo("w", 0, [3, 4], ParameterInit.Normal);
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, b with { Shape = [4, 3] });
+
+        shape[0] = 9; // the caller's array changes; the layout does not
+        Assert.Equal(12, a.Count);
+        Assert.Equal(new ParameterShape("w", [3, 4], ParameterInit.Zeros), new ParameterShape("w", [3, 4], ParameterInit.Zeros));
+    }
 }

@@ -31,8 +31,18 @@ public enum ParameterInit
 /// <param name="Value">The starting value for <see cref="ParameterInit.Constant"/>.</param>
 public sealed record ParameterShape(string Name, int[] Shape, ParameterInit Init, float Value = 0f)
 {
+    /// <summary>Row-major shape (a copy of the array given: later changes to that array do not move the layout).</summary>
+    public int[] Shape { get; init; } = (int[])Shape.Clone();
+
     /// <summary>Number of floats in the tensor.</summary>
     public int Count => TensorInfo.Product(Shape);
+
+    /// <summary>Value equality, the shape compared element by element.</summary>
+    public bool Equals(ParameterShape? other) =>
+        other is not null && Name == other.Name && Init == other.Init && Value.Equals(other.Value) && Shape.AsSpan().SequenceEqual(other.Shape);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Init, Value, Shape.Length);
 }
 
 /// <summary>A named tensor inside a <see cref="ParameterArena"/>.</summary>
@@ -43,6 +53,17 @@ public sealed record ParameterShape(string Name, int[] Shape, ParameterInit Init
 /// <param name="Value">The starting value for <see cref="ParameterInit.Constant"/>.</param>
 public sealed record TensorInfo(string Name, int Offset, int[] Shape, ParameterInit Init, float Value = 0f)
 {
+    /// <summary>Row-major shape (a copy of the array given: later changes to that array do not move the layout).</summary>
+    public int[] Shape { get; init; } = (int[])Shape.Clone();
+
+    /// <summary>Value equality, the shape compared element by element.</summary>
+    public bool Equals(TensorInfo? other) =>
+        other is not null && Name == other.Name && Offset == other.Offset && Init == other.Init && Value.Equals(other.Value)
+        && Shape.AsSpan().SequenceEqual(other.Shape);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Offset, Init, Value, Shape.Length);
+
     /// <summary>Number of floats in the tensor.</summary>
     public int Count => Product(Shape);
 
