@@ -22,13 +22,16 @@ public static class CausalAttention
     /// <param name="width">Model width; positive and a multiple of <paramref name="heads"/>.</param>
     /// <param name="heads">Number of heads; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length, or <paramref name="heads"/> does not divide <paramref name="width"/>.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, a written span overlaps one that is read, or <paramref name="heads"/> does not divide <paramref name="width"/>.</exception>
     public static void Forward(Span<float> output, Span<float> att, ReadOnlySpan<float> qkv, int batch, int time, int width, int heads)
     {
         CheckSizes(batch, time, width, heads);
         Guard.Length(output.Length, nameof(output), "batch·time·width", batch, time, width);
         Guard.Length(att.Length, nameof(att), "batch·heads·time·time", batch, heads, time, time);
         Guard.Length(qkv.Length, nameof(qkv), "batch·time·3·width", batch, time, 3, width);
+        Guard.Disjoint(output, nameof(output), qkv, nameof(qkv));
+        Guard.Disjoint(att, nameof(att), qkv, nameof(qkv));
+        Guard.Disjoint(output, nameof(output), att, nameof(att));
 
         int hs = width / heads;
         int stride = 3 * width;
@@ -68,7 +71,7 @@ public static class CausalAttention
     /// <param name="width">Model width; positive and a multiple of <paramref name="heads"/>.</param>
     /// <param name="heads">Number of heads; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length, or <paramref name="heads"/> does not divide <paramref name="width"/>.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, a written span overlaps one that is read, or <paramref name="heads"/> does not divide <paramref name="width"/>.</exception>
     public static void Backward(Span<float> dQkv, Span<float> dAtt, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, int batch, int time, int width, int heads)
     {
         CheckSizes(batch, time, width, heads);
@@ -77,6 +80,13 @@ public static class CausalAttention
         Guard.Length(dOutput.Length, nameof(dOutput), "batch·time·width", batch, time, width);
         Guard.Length(qkv.Length, nameof(qkv), "batch·time·3·width", batch, time, 3, width);
         Guard.Length(att.Length, nameof(att), "batch·heads·time·time", batch, heads, time, time);
+        Guard.Disjoint(dQkv, nameof(dQkv), dOutput, nameof(dOutput));
+        Guard.Disjoint(dQkv, nameof(dQkv), qkv, nameof(qkv));
+        Guard.Disjoint(dQkv, nameof(dQkv), att, nameof(att));
+        Guard.Disjoint(dQkv, nameof(dQkv), dAtt, nameof(dAtt));
+        Guard.Disjoint(dAtt, nameof(dAtt), dOutput, nameof(dOutput));
+        Guard.Disjoint(dAtt, nameof(dAtt), qkv, nameof(qkv));
+        Guard.Disjoint(dAtt, nameof(dAtt), att, nameof(att));
 
         int hs = width / heads;
         int stride = 3 * width;

@@ -63,6 +63,16 @@ internal static class Guard
         return actual / width;
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="written"/> and <paramref name="read"/> share no memory: a kernel that writes
+    /// while it still reads would silently compute garbage.
+    /// </summary>
+    public static void Disjoint(ReadOnlySpan<float> written, string writtenName, ReadOnlySpan<float> read, string readName)
+    {
+        if (written.Overlaps(read))
+            throw new ArgumentException($"{writtenName} must not overlap {readName}: the kernel still reads {readName} while it writes {writtenName}.", writtenName);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="name"/> with <paramref name="message"/>.</summary>
     public static void Fail(string name, string message) => throw new ArgumentException($"{name}: {message}", name);
 

@@ -24,7 +24,7 @@ public static class MatMul
     /// <summary>
     /// <c>output[r,o] = bias[o] + Σ_k input[r,k]·weight[o,k]</c>. Overwrites <paramref name="output"/>.
     /// </summary>
-    /// <param name="output">Result, <c>rows·outFeatures</c> floats. Must not overlap the inputs.</param>
+    /// <param name="output">Result, <c>rows·outFeatures</c> floats. Must not overlap the inputs (checked).</param>
     /// <param name="input">Input activations, <c>rows·inFeatures</c> floats.</param>
     /// <param name="weight">Weights, <c>outFeatures·inFeatures</c> floats.</param>
     /// <param name="bias">Either empty (no bias) or <c>outFeatures</c> floats.</param>
@@ -32,7 +32,7 @@ public static class MatMul
     /// <param name="inFeatures">Input width; positive.</param>
     /// <param name="outFeatures">Output width; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a written span overlaps one that is read.</exception>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows, int inFeatures, int outFeatures)
     {
         Guard.Positive(rows, nameof(rows));
@@ -43,6 +43,9 @@ public static class MatMul
         Guard.Length(weight.Length, nameof(weight), "outFeatures·inFeatures", outFeatures, inFeatures);
         if (!bias.IsEmpty)
             Guard.Length(bias.Length, nameof(bias), "outFeatures (or 0 for no bias)", outFeatures);
+        Guard.Disjoint(output, nameof(output), input, nameof(input));
+        Guard.Disjoint(output, nameof(output), weight, nameof(weight));
+        Guard.Disjoint(output, nameof(output), bias, nameof(bias));
 
         ref float y = ref MemoryMarshal.GetReference(output);
         ref float x = ref MemoryMarshal.GetReference(input);
@@ -70,7 +73,7 @@ public static class MatMul
     /// <param name="inFeatures">Input width; positive.</param>
     /// <param name="outFeatures">Output width; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a written span overlaps one that is read.</exception>
     public static void BackwardInput(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int rows, int inFeatures, int outFeatures)
     {
         Guard.Positive(rows, nameof(rows));
@@ -79,6 +82,8 @@ public static class MatMul
         Guard.Length(dInput.Length, nameof(dInput), "rows·inFeatures", rows, inFeatures);
         Guard.Length(dOutput.Length, nameof(dOutput), "rows·outFeatures", rows, outFeatures);
         Guard.Length(weight.Length, nameof(weight), "outFeatures·inFeatures", outFeatures, inFeatures);
+        Guard.Disjoint(dInput, nameof(dInput), dOutput, nameof(dOutput));
+        Guard.Disjoint(dInput, nameof(dInput), weight, nameof(weight));
 
         // dInput[r, :] += Σ_o dOutput[r, o]·weight[o, :]: rows of dInput are rows of C, A = dOutput (row-major).
         AccumulateProduct(
@@ -96,7 +101,7 @@ public static class MatMul
     /// <param name="inFeatures">Input width; positive.</param>
     /// <param name="outFeatures">Output width; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a written span overlaps one that is read.</exception>
     public static void BackwardWeight(Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, int rows, int inFeatures, int outFeatures)
     {
         Guard.Positive(rows, nameof(rows));
@@ -105,6 +110,8 @@ public static class MatMul
         Guard.Length(dWeight.Length, nameof(dWeight), "outFeatures·inFeatures", outFeatures, inFeatures);
         Guard.Length(dOutput.Length, nameof(dOutput), "rows·outFeatures", rows, outFeatures);
         Guard.Length(input.Length, nameof(input), "rows·inFeatures", rows, inFeatures);
+        Guard.Disjoint(dWeight, nameof(dWeight), dOutput, nameof(dOutput));
+        Guard.Disjoint(dWeight, nameof(dWeight), input, nameof(input));
 
         // dWeight[o, :] += Σ_r dOutput[r, o]·input[r, :]: rows of dWeight are rows of C, A = dOutputᵀ.
         AccumulateProduct(
@@ -120,13 +127,14 @@ public static class MatMul
     /// <param name="rows">Number of rows (batch·time); positive.</param>
     /// <param name="outFeatures">Output width; positive.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a written span overlaps one that is read.</exception>
     public static void BackwardBias(Span<float> dBias, ReadOnlySpan<float> dOutput, int rows, int outFeatures)
     {
         Guard.Positive(rows, nameof(rows));
         Guard.Positive(outFeatures, nameof(outFeatures));
         Guard.Length(dBias.Length, nameof(dBias), "outFeatures", outFeatures);
         Guard.Length(dOutput.Length, nameof(dOutput), "rows·outFeatures", rows, outFeatures);
+        Guard.Disjoint(dBias, nameof(dBias), dOutput, nameof(dOutput));
 
         for (int r = 0; r < rows; r++)
             Vectors.Add(dOutput.Slice(r * outFeatures, outFeatures), dBias);
