@@ -133,4 +133,42 @@ public class GeneratedModelTests
         Assert.Equal(a, b);
         Assert.All(a, t => Assert.InRange(t, 0, GptTestModel.Vocab - 1));
     }
+
+    [Fact]
+    public void Generation_beyond_the_context_slides_the_window_and_greedy_sampling_follows_the_logits()
+    {
+        var model = new GptTestModel(new ModelOptions { Seed = 5 });
+        int[] prompt = [1, 2, 3];
+        // topK = 1 is greedy: each token must be the arg-max of a forward pass over the last Context tokens.
+        var generated = model.Generate(prompt, GptTestModel.Context + 3, temperature: 1f, topK: 1, seed: 3);
+        var sequence = prompt.Concat(generated).ToArray();
+        for (int length = prompt.Length; length < sequence.Length; length++)
+        {
+            int time = Math.Min(length, GptTestModel.Context);
+            model.Forward(sequence.AsSpan(length - time, time), 1, time);
+            var last = model.Logits.Slice((time - 1) * GptTestModel.Vocab, GptTestModel.Vocab).ToArray();
+            Assert.Equal(Array.IndexOf(last, last.Max()), sequence[length]);
+        }
+    }
+
+    [Theory]
+    [InlineData(0f, 0)]
+    [InlineData(float.PositiveInfinity, 0)]
+    [InlineData(float.NaN, 0)]
+    [InlineData(1f, -1)]
+    public void Generation_refuses_a_bad_temperature_or_top_k(float temperature, int topK)
+    {
+        var model = new GptTestModel(new ModelOptions { Seed = 5 });
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.Generate(new[] { 1 }, 3, temperature, topK));
+        Assert.Equal(topK < 0 ? "topK" : "temperature", ex.ParamName);
+    }
+
+    [Fact]
+    public void Activation_memory_refuses_a_time_beyond_the_context()
+    {
+        var model = new GptTestModel(new ModelOptions { Seed = 5 });
+        Assert.True(model.ActivationMemory(2, GptTestModel.Context) > 0);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.ActivationMemory(2, GptTestModel.Context + 1));
+        Assert.Equal("time", ex.ParamName);
+    }
 }

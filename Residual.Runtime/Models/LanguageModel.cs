@@ -63,7 +63,12 @@ public abstract class LanguageModel
     /// <summary>Floats of activation memory a forward pass of this shape needs (known before anything runs).</summary>
     /// <param name="batch">Batch size.</param>
     /// <param name="time">Sequence length.</param>
-    public long ActivationMemory(int batch, int time) => ActivationFloats(batch, time) + ScratchFloats(batch, time) + 3L * batch * time * Description.Vocab;
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> is not positive, or <paramref name="time"/> is not in 1..Context.</exception>
+    public long ActivationMemory(int batch, int time)
+    {
+        CheckShape(batch, time);
+        return ActivationFloats(batch, time) + ScratchFloats(batch, time) + 3L * batch * time * Description.Vocab;
+    }
 
     /// <summary>Runs the model on <paramref name="tokens"/> (<c>[batch, time]</c>, row-major) and returns the mean cross-entropy against <paramref name="targets"/>.</summary>
     /// <param name="tokens">Input token ids, <c>batch·time</c> of them, each in [0, Vocab).</param>
@@ -121,39 +126,44 @@ public abstract class LanguageModel
     /// <param name="prompt">At least one token id.</param>
     /// <param name="count">Tokens to generate.</param>
     /// <param name="temperature">Positive; lower is greedier.</param>
-    /// <param name="topK">Keep only the k most likely tokens (0 keeps all).</param>
+    /// <param name="topK">Keep only the k most likely tokens (0 keeps all; tokens tied with the k-th are kept too).</param>
     /// <param name="seed">Sampling seed.</param>
     /// <returns>The generated tokens (without the prompt).</returns>
     public int[] Generate(ReadOnlySpan<int> prompt, int count, float temperature = 1f, int topK = 0, ulong seed = 0)
     {
         if (prompt.IsEmpty) throw new ArgumentException("prompt needs at least one token.", nameof(prompt));
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (!(temperature > 0f)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive.");
+        if (!(temperature > 0f) || !float.IsFinite(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be positive and finite.");
+        ArgumentOutOfRangeException.ThrowIfNegative(topK);
         CheckIds(prompt, nameof(prompt), 1, prompt.Length);
         int v = Description.Vocab, context = Description.Context;
-        var sequence = new List<int>(prompt.ToArray());
-        var result = new int[count];
+        // Prompt and continuation in one buffer; each step reads the last Context tokens of it.
+        var sequence = new int[prompt.Length + count];
+        prompt.CopyTo(sequence);
         var rng = new Rng(seed);
         var weights = new double[v];
-        for (int i = 0; i < count; i++)
+        var sorted = topK > 0 && topK < v ? new float[v] : null;
+        for (int length = prompt.Length; length < sequence.Length; length++)
         {
-            int time = Math.Min(sequence.Count, context);
-            var window = sequence.GetRange(sequence.Count - time, time).ToArray();
-            Forward(window, 1, time);
-            var logits = Logits.Slice((time - 1) * v, v);
-            result[i] = Sample(logits, temperature, topK, rng, weights);
-            sequence.Add(result[i]);
+            int time = Math.Min(length, context);
+            Forward(sequence.AsSpan(length - time, time), 1, time);
+            sequence[length] = Sample(Logits.Slice((time - 1) * v, v), temperature, topK, rng, weights, sorted);
         }
-        return result;
+        return sequence[prompt.Length..];
     }
 
-    private static int Sample(ReadOnlySpan<float> logits, float temperature, int topK, Rng rng, double[] weights)
+    /// <summary>
+    /// Draws one token from <c>softmax(logits / temperature)</c>, keeping only logits at least as large as the
+    /// <paramref name="topK"/>-th largest (ties at that value are all kept).
+    /// </summary>
+    private static int Sample(ReadOnlySpan<float> logits, float temperature, int topK, Rng rng, double[] weights, float[]? sorted)
     {
         int v = logits.Length;
         float cutoff = float.NegativeInfinity;
-        if (topK > 0 && topK < v)
+        if (sorted is not null)
         {
-            var sorted = logits.ToArray();
+            logits.CopyTo(sorted);
             Array.Sort(sorted);
             cutoff = sorted[v - topK];
         }
@@ -165,6 +175,8 @@ public abstract class LanguageModel
             weights[j] = logits[j] < cutoff ? 0 : Math.Exp((logits[j] - max) / temperature);
             total += weights[j];
         }
+        if (!(total > 0) || !double.IsFinite(total))
+            throw new InvalidOperationException("The model's logits are not finite (NaN or infinity): the parameters have diverged.");
         double u = rng.NextDouble() * total;
         for (int j = 0; j < v; j++)
         {
@@ -177,6 +189,8 @@ public abstract class LanguageModel
 
     private void Run(ReadOnlySpan<int> tokens, int batch, int time)
     {
+        // Until this pass completes, there is no loss to backpropagate.
+        _hasTargets = false;
         int rows = batch * time, v = Description.Vocab;
         var activations = Grow(ref _activations, ActivationFloats(batch, time));
         var logits = Grow(ref _logits, (long)rows * v);
@@ -190,14 +204,19 @@ public abstract class LanguageModel
         CrossEntropy.Softmax(_probs.AsSpan(0, rows * v), Logits, rows, v);
     }
 
-    private void Check(ReadOnlySpan<int> tokens, int batch, int time)
+    private void CheckShape(int batch, int time)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive.");
         if (time <= 0 || time > Description.Context)
             throw new ArgumentOutOfRangeException(nameof(time), time, $"time must be in 1..{Description.Context} (the declared Context of {Description.Name}).");
+    }
+
+    private void Check(ReadOnlySpan<int> tokens, int batch, int time)
+    {
+        CheckShape(batch, time);
         CheckIds(tokens, nameof(tokens), batch, time);
         long activations = ActivationFloats(batch, time);
-        if (activations > Array.MaxLength || (long)batch * time * Description.Vocab > Array.MaxLength)
+        if (activations > Array.MaxLength || ScratchFloats(batch, time) > Array.MaxLength || (long)batch * time * Description.Vocab > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} × time {time} needs {activations} activation floats, more than one array can hold.");
     }
 
