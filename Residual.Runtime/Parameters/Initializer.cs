@@ -14,6 +14,14 @@ public static class Initializer
         ArgumentNullException.ThrowIfNull(arena);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
+        // Everything is checked before the first tensor is written.
+        if (!float.IsFinite(options.InitStd) || options.InitStd < 0f)
+            throw new ArgumentOutOfRangeException(nameof(options), options.InitStd, "options.InitStd must be finite and not negative.");
+        if (!Enum.IsDefined(options.OutputInit))
+            throw new ArgumentOutOfRangeException(nameof(options), options.OutputInit, "options.OutputInit must be Scaled, Normal or Zero.");
+        foreach (var t in arena.Tensors)
+            if (!Enum.IsDefined(t.Init))
+                throw new ArgumentOutOfRangeException(nameof(arena), t.Init, $"Tensor '{t.Name}' has an unknown ParameterInit.");
         var rng = new Rng(options.Seed);
         foreach (var t in arena.Tensors)
         {
@@ -29,10 +37,9 @@ public static class Initializer
                     {
                         case OutputInit.Zero: span.Clear(); break;
                         case OutputInit.Scaled: FillNormal(span, options.InitStd / MathF.Sqrt(2f * layers), rng); break;
-                        default: FillNormal(span, options.InitStd, rng); break;
+                        case OutputInit.Normal: FillNormal(span, options.InitStd, rng); break;
                     }
                     break;
-                default: throw new ArgumentOutOfRangeException(nameof(arena), $"Tensor '{t.Name}' has unknown init {t.Init}.");
             }
         }
     }
