@@ -4,7 +4,7 @@ using Residual;
 using Residual.Samples;
 
 // Trains a small character-level GPT, declared with the DSL in CharGpt.cs, on the sample's own stories,
-// then lets it write. Everything is seeded: the same build prints the same losses and the same text.
+// then lets it write. Everything is seeded: on one machine, the same build prints the same losses and the same text.
 var settings = new TrainSettings();
 var total = Stopwatch.StartNew();
 

@@ -21,7 +21,7 @@ public sealed record TrainSettings
     /// <summary>Peak learning rate, reached after <see cref="WarmupSteps"/>.</summary>
     public float LearningRate { get; init; } = 1e-2f;
 
-    /// <summary>Learning rate at the last step (cosine decay from the peak).</summary>
+    /// <summary>Learning rate the cosine decay from the peak approaches at the end of training.</summary>
     public float MinLearningRate { get; init; } = 1e-3f;
 
     /// <summary>Steps of linear warm-up.</summary>

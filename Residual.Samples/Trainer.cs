@@ -27,8 +27,19 @@ public sealed class Trainer
     private readonly int[] _tokens, _targets;
 
     /// <summary>Prepares a run; nothing is trained yet.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (named in the message).</exception>
     public Trainer(LanguageModel model, TextCorpus corpus, TrainSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(settings);
+        // Checked before training starts, not discovered at the first report.
+        Require(settings.Steps > 0, nameof(settings.Steps), settings.Steps, "must be positive");
+        Require(settings.Batch > 0, nameof(settings.Batch), settings.Batch, "must be positive");
+        Require(settings.Time > 0 && settings.Time <= model.Description.Context, nameof(settings.Time), settings.Time, $"must be in 1..{model.Description.Context} (the model's Context)");
+        Require(settings.ReportEvery > 0, nameof(settings.ReportEvery), settings.ReportEvery, "must be positive");
+        Require(settings.ValidationBatches > 0, nameof(settings.ValidationBatches), settings.ValidationBatches, "must be positive");
+        Require(settings.WarmupSteps >= 0, nameof(settings.WarmupSteps), settings.WarmupSteps, "must not be negative");
         _model = model;
         _corpus = corpus;
         _settings = settings;
@@ -96,5 +107,10 @@ public sealed class Trainer
             sum += _model.Forward(_tokens, _targets, s.Batch, s.Time);
         }
         return (float)(sum / s.ValidationBatches);
+    }
+
+    private static void Require(bool ok, string setting, object value, string rule)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException("settings", value, $"TrainSettings.{setting} {rule} (got {value}).");
     }
 }

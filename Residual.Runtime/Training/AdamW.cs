@@ -106,7 +106,7 @@ public sealed class AdamW : Optimizer
     protected override void Update(float[] parameters, float[] gradients, int start, int end, float learningRate, bool decay)
     {
         float beta1 = Options.Beta1, beta2 = Options.Beta2, eps = Options.Epsilon;
-        // 1 − β in double, like the bias corrections: then m̂ and v̂ of the first step are exactly g and g².
+        // 1 − β in double, like the bias corrections: then m̂ and v̂ of the first step equal g and g² up to rounding.
         float oneMinusBeta1 = (float)(1.0 - beta1), oneMinusBeta2 = (float)(1.0 - beta2);
         float c1 = _correction1, c2 = _correction2;
         float decayFactor = decay ? 1f - learningRate * Options.WeightDecay : 1f;
