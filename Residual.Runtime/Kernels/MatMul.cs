@@ -278,7 +278,8 @@ public static class MatMul
                     OuterTile1<S, V>(rows, n, 0, ref a0, ref a1, ref a2, ref a3, aJ, ref b, inner, cols);
                 if (n < n1)
                 {
-                    // One vector ending at n1 that overlaps finished columns; their lanes get B = 0 (adds 0).
+                    // One vector ending at n1 that overlaps finished columns; their lanes get B = 0, so they add a·0
+                    // (0 for finite a; an infinite a already made the result non-finite).
                     int start = n1 - S.Count;
                     OuterTile1<S, V>(rows, start, n - start, ref a0, ref a1, ref a2, ref a3, aJ, ref b, inner, cols);
                 }
