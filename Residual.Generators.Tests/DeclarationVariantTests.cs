@@ -393,6 +393,24 @@ public class DeclarationVariantTests
             }
             """);
 
+    /// <summary>Both parts of a partial property must have the same modifiers (CS8799): none written means none generated.</summary>
+    [Fact]
+    public void Sublayer_properties_without_an_access_modifier_compile_cleanly()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            [Block(Width = 16)]
+            public partial class Implicit
+            {
+                [Residual] [Sublayer(typeof(FeedForward))] partial FeedForward Mix { get; }
+                [Residual] [Sublayer(typeof(Attention), Heads = 2)] internal protected partial Attention Attend { get; }
+            }
+            """);
+        run.AssertCleanCompilation();
+        string code = run.Sources["Implicit.Residual.g.cs"];
+        Assert.Contains("\n    partial global::Residual.FeedForward Mix => ", code);
+        Assert.Contains("internal protected partial global::Residual.Attention Attend => ", code);
+    }
+
     [Fact]
     public void File_local_sublayer_type_is_refused() =>
         AssertNotGenerated("Gated", """

@@ -266,7 +266,9 @@ internal static class BlockEmitter
         foreach (var s in plan.Subs)
         {
             w.Line(GeneratedCode);
-            w.Line($"{s.Spec.Accessibility}{(s.Spec.IsNew ? " new" : "")} partial {s.Spec.PropertyType} {GeneratedNames.Identifier(s.Spec.Member)} => {s.Field};");
+            // The definition's modifiers exactly as written (none for an implicitly private property).
+            string modifiers = string.Join(" ", new[] { s.Spec.Accessibility, s.Spec.IsNew ? "new" : "" }.Where(m => m.Length > 0));
+            w.Line($"{(modifiers.Length > 0 ? modifiers + " " : "")}partial {s.Spec.PropertyType} {GeneratedNames.Identifier(s.Spec.Member)} => {s.Field};");
             w.Line();
         }
 

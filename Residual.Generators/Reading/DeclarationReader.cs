@@ -212,7 +212,7 @@ internal static class DeclarationReader
 
         return new SublayerSpec(
             name,
-            AccessibilityText(property.DeclaredAccessibility),
+            AccessibilityAsWritten(property, ct),
             IsNew(property, ct),
             // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability.
             property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
@@ -432,15 +432,19 @@ internal static class DeclarationReader
         return string.Join(".", segments);
     }
 
-    private static string AccessibilityText(Accessibility a) => a switch
+    /// <summary>
+    /// The accessibility keywords of the property's definition as written (<c>protected internal</c>, or nothing):
+    /// both parts of a partial property must say the same (CS8799), so an implicit <c>private</c> stays implicit.
+    /// </summary>
+    private static string AccessibilityAsWritten(IPropertySymbol property, CancellationToken ct)
     {
-        Accessibility.Public => "public",
-        Accessibility.Internal => "internal",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
+        foreach (var r in property.DeclaringSyntaxReferences)
+            if (r.GetSyntax(ct) is PropertyDeclarationSyntax p)
+                return string.Join(" ", p.Modifiers
+                    .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.InternalKeyword))
+                    .Select(m => m.Text));
+        return "";
+    }
 
     private static string SnakeCase(string name) =>
         Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
