@@ -65,6 +65,63 @@ public sealed class DeclarationAnalyzerTests
         Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
     }
 
+    [Theory]
+    // header, extra members, text under each squiggle
+    [InlineData("public partial class Bad", "public Bad() { }", "Bad")]
+    [InlineData("public partial class Bad", "public Bad(int depth) { }\n public Bad(string name) : this(1) { }", "Bad|Bad")]
+    [InlineData("public partial class Bad(int depth)", "", "(int depth)")]
+    public void User_constructor_on_a_block_gets_RES0013_on_each_constructor(string header, string extra, string squiggled)
+    {
+        var run = GeneratorHarness.Run(Block(Valid + "\n" + extra).Replace("public partial class Bad", header));
+        var diagnostics = AnalyzerHarness.Analyze(run).Where(d => d.Id == "RES0013").ToList();
+
+        Assert.Equal(squiggled.Split('|'), diagnostics.Select(AnalyzerHarness.SpanText));
+        Assert.All(diagnostics, d => Assert.Contains("generator declares the constructors", d.GetMessage()));
+        Assert.All(diagnostics, d => Assert.DoesNotContain(".Residual.g.cs", d.Location.SourceTree!.FilePath));
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void User_constructor_on_a_model_gets_RES0013_on_the_constructor()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 11, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>
+            {
+                public Lm(int seed) : base(Description, Layout, null) { }
+            }
+            """);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0013");
+        Assert.Equal("Lm", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Equal(4, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.DoesNotContain("Lm.Residual.g.cs", run.Sources.Keys);
+    }
+
+    [Theory]
+    // header (and what precedes it), a word the message must contain
+    [InlineData("public partial class Bad : Base", "derive from object")]
+    [InlineData("public partial record Bad", "record")]
+    [InlineData("public partial record class Bad", "record")]
+    public void Block_class_of_the_wrong_kind_gets_RES0008_on_its_name(string header, string messagePart)
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("public partial class Bad", header) + "\npublic class Base { }");
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
+        Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains(messagePart, diagnostic.GetMessage());
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Class_with_both_Block_and_Model_gets_RES0008_once()
+    {
+        var run = GeneratorHarness.Run(Block(Valid, "[Block(Width = 16), Model(Vocab = 11, Context = 8, Layers = 2)]"));
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
+        Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains("both [Block] and [Model]", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void Model_with_zero_vocabulary_gets_RES0006_on_its_attribute()
     {

@@ -104,6 +104,15 @@ public class MalformedDeclarationTests
         ["[Residual] on the block class"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16), Residual]"), ["Bad"]),
         ["Empty block"] = (Block(""), ["Bad"]),
         ["Block whose properties have no [Sublayer]"] = (Block("    public int Depth => 1;"), ["Bad"]),
+        ["Block with a parameterless constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad() {{ }}"), ["Bad"]),
+        ["Block with a constructor like the generated one"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(ModelOptions? options = null) {{ }}"), ["Bad"]),
+        ["Block with a constructor that does not chain"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(int depth) {{ }}"), ["Bad"]),
+        ["Block with a primary constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial class Bad(int depth)"), ["Bad"]),
+        ["Block deriving from a class"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public class BaseOfBad { public int Depth => 1; }\npublic partial class Bad : BaseOfBad"), ["Bad"]),
+        ["Block deriving from another block"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial class Bad : Companion.ValidBlock"), ["Bad"]),
+        ["Class with both [Block] and [Model]"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16), Model(Vocab = 11, Context = 8, Layers = 2)]"), ["Bad"]),
+        ["Block declared as a record"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial record Bad"), ["Bad"]),
+        ["Block declared as a record class with a primary constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial record class Bad(int Depth)"), ["Bad"]),
 
         // ── the sublayer's type and sizes ──
         ["Attention with Heads = 0"] = (Sublayer("[Residual] [Sublayer(typeof(Attention), Heads = 0)]", "public partial Attention Attend { get; }"), ["Bad"]),
@@ -157,6 +166,9 @@ public class MalformedDeclarationTests
         ["Model stacking an invalid block"] = (Model(GoodModel, "public partial class BadLm : Transformer<Bad>;") + Sublayer(Ff).Replace("using System;\nusing Residual;\n", ""), ["BadLm", "Bad"]),
         ["Model class generic"] = (Model(GoodModel, "public partial class BadLm<T> : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
         ["Model class not partial"] = (Model(GoodModel, "public class BadLm : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model with a primary constructor"] = (Model(GoodModel, "public partial class BadLm(int depth) : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model with a constructor like the generated one"] = (Model(GoodModel, "public partial class BadLm : Transformer<Companion.ValidBlock> { public BadLm() : base(null!, null!, null) { } }"), ["BadLm"]),
+        ["Model declared as a record"] = (Model(GoodModel, "public partial record BadLm : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
         ["Model class nested"] = (Model("public partial class Outer {", $"{GoodModel} public partial class BadLm : Transformer<Companion.ValidBlock>; }}"), ["BadLm", "Outer"]),
 
         // ── syntax errors in attribute arguments ──

@@ -24,6 +24,13 @@ internal static class DeclarationReader
         bool inSource = type.Locations.Any(l => l.IsInSource);
         var problems = new List<SpecProblem>();
         CheckType(type, "block", problems, ct);
+        if (inSource)
+        {
+            CheckConstructors(type, "block", problems, ct);
+            // Inherited members could be hidden by generated ones, and the generated constructors call base().
+            if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object)
+                problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The block class '{type.Name}' must derive from object, not '{baseType.Name}': inherited members and base constructors break the generated code."));
+        }
         CheckAttributes(type, problems, "", ct);
 
         int width = 0;
@@ -82,6 +89,7 @@ internal static class DeclarationReader
     {
         var problems = new List<SpecProblem>();
         CheckType(type, "model", problems, ct);
+        CheckConstructors(type, "model", problems, ct);
         CheckAttributes(type, problems, "", ct);
         var attr = FindAttribute(type, KnownNames.Model);
         int vocab = attr is null ? 0 : NamedInt(attr, "Vocab");
@@ -233,6 +241,24 @@ internal static class DeclarationReader
         if (type.ContainingType is not null) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' must be a top-level type."));
         if (type.IsStatic || type.IsAbstract || type.TypeKind != TypeKind.Class) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} '{type.Name}' must be a non-static, non-abstract class."));
         if (IsFileLocal(type)) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is file-local; the generated code is in another file. Declare it without 'file'."));
+        if (type.IsRecord) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} '{type.Name}' is a record; the generator completes only a 'partial class'."));
+        // The same sentence from both readers, so that the analyzer reports it once.
+        if (FindAttribute(type, KnownNames.Block) is not null && FindAttribute(type, KnownNames.Model) is not null)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The class '{type.Name}' has both [Block] and [Model]; a class is either a block or a model."));
+    }
+
+    /// <summary>
+    /// The generator declares a block's and a model's constructors: a user constructor with the same
+    /// parameters clashes (CS0111), a primary constructor must be chained to (CS8862), and any other one
+    /// leaves the generated fields unassigned (CS8618). Reported once, on <c>.ctor</c>: the analyzer places it
+    /// on every constructor (or parameter list) the user wrote.
+    /// </summary>
+    private static void CheckConstructors(INamedTypeSymbol type, string what, List<SpecProblem> problems, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && !IsGenerated(c)))
+            problems.Add(new SpecProblem(ProblemCodes.InvalidMember, WellKnownMemberNames.InstanceConstructorName,
+                $"The generator declares the constructors of the {what} class '{type.Name}'; remove this constructor (initialise other state in field initializers)."));
     }
 
     /// <summary>
