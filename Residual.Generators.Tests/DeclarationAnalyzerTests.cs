@@ -122,6 +122,31 @@ public sealed class DeclarationAnalyzerTests
         Assert.Empty(run.Sources);
     }
 
+    private const string Gate = """
+
+        public sealed class Gate : Sublayer
+        {
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+            public override void Forward(in SublayerContext context, System.ReadOnlySpan<float> input, System.Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, System.ReadOnlySpan<float> input, System.ReadOnlySpan<float> dOutput, System.Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+        """;
+
+    [Theory]
+    // members, the later member (under the squiggle), the name generated twice
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate A_b { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate A_b_ { get; }", "A_b_", "ABOffset")]
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate _mix { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate Mix { get; }", "Mix", "MixOffset")]
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate _ { get; }", "_", "'Offset'")]
+    [InlineData("[Residual, PreNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate Ln1Weight { get; }", "Ln1Weight", "Ln1WeightOffset")]
+    public void Sublayer_whose_generated_names_collide_gets_RES0013_on_the_later_member(string members, string squiggled, string name)
+    {
+        var run = GeneratorHarness.Run(Block(members) + Gate);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0013");
+        Assert.Equal(squiggled, AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains(name, diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void Model_with_zero_vocabulary_gets_RES0006_on_its_attribute()
     {

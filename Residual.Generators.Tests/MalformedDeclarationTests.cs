@@ -71,6 +71,13 @@ public class MalformedDeclarationTests
             public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) { }
         }
 
+        public sealed class Gate : Sublayer
+        {
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
         public sealed class GenericSublayer<T> : Sublayer
         {
             public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
@@ -137,6 +144,12 @@ public class MalformedDeclarationTests
         ["Sublayer property static"] = (Sublayer($"[Residual] {Ff}", "public static partial FeedForward Mix { get; }"), ["Bad"]),
         ["Sublayer on an indexer"] = (Sublayer($"[Residual] {Ff}", "public partial FeedForward this[int i] { get; }"), ["Bad"]),
         ["Sublayer property of another type than the sublayer"] = (Sublayer($"[Residual] {Ff}", "public partial Attention Mix { get; }"), ["Bad"]),
+
+        // ── generated names that would collide ──
+        ["Custom sublayers A_b and A_b_ (both ABOffset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate A_b { get; }\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate A_b_ { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayers _mix and Mix (both MixOffset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate _mix { get; }\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayer named _ (Offset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate _ { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayer Ln1Weight after a pre-norm (Ln1WeightOffset)"] = (Block($"    [Residual, PreNorm] {Ff} public partial FeedForward Mix {{ get; }}\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate Ln1Weight {{ get; }}") + "\n" + UserSublayers, ["Bad"]),
 
         // ── the wiring ──
         ["[PreNorm] and [PostNorm] together"] = (Sublayer($"[Residual, PreNorm(Norm.LayerNorm), PostNorm(Norm.LayerNorm)] {Ff}"), ["Bad"]),

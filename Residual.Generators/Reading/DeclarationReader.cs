@@ -81,7 +81,11 @@ internal static class DeclarationReader
             NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), width, constantCount, parameterFloats,
             new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems));
         if (inSource && problems.Count == 0)
+        {
             CheckNames(type, "block", GeneratedNames.ForBlock(block), problems);
+            foreach (var (member, name) in GeneratedNames.Duplicates(block).Distinct())
+                problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
+        }
         return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
     }
 
