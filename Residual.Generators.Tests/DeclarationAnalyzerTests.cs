@@ -147,6 +147,27 @@ public sealed class DeclarationAnalyzerTests
         Assert.Empty(run.Sources);
     }
 
+    private const string RequiredGate = """
+
+        public class RequiredGate : Sublayer
+        {
+            public required float Gain { get; init; }
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, System.ReadOnlySpan<float> input, System.Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, System.ReadOnlySpan<float> input, System.ReadOnlySpan<float> dOutput, System.Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+        """;
+
+    [Fact]
+    public void Custom_sublayer_with_required_members_gets_RES0007()
+    {
+        var run = GeneratorHarness.Run(Block("[Residual] [Sublayer(typeof(RequiredGate))] public partial RequiredGate Mix { get; }") + RequiredGate);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0007");
+        Assert.Equal("Mix", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains("required members (Gain)", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void Model_with_zero_vocabulary_gets_RES0006_on_its_attribute()
     {

@@ -393,6 +393,28 @@ public class DeclarationVariantTests
             }
             """);
 
+    /// <summary>A required member is fine when the parameterless constructor says it sets it ([SetsRequiredMembers]).</summary>
+    [Fact]
+    public void Custom_sublayer_whose_constructor_sets_its_required_members_compiles_cleanly() =>
+        AssertGenerated("Required", """
+            public sealed class Gain : Sublayer
+            {
+                [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+                public Gain() => Factor = 1f;
+
+                public required float Factor { get; init; }
+                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+                public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+                public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+            }
+
+            [Block(Width = 16)]
+            public partial class Required
+            {
+                [Residual] [Sublayer(typeof(Gain))] public partial Gain Scale { get; }
+            }
+            """);
+
     /// <summary>Both parts of a partial property must have the same modifiers (CS8799): none written means none generated.</summary>
     [Fact]
     public void Sublayer_properties_without_an_access_modifier_compile_cleanly()

@@ -78,6 +78,24 @@ public class MalformedDeclarationTests
             public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
         }
 
+        public sealed class RequiredGate : Sublayer
+        {
+            public required float Gain { get; init; }
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
+        public class RequiredBase : Sublayer
+        {
+            public required int Size;
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
+        public sealed class InheritsRequired : RequiredBase { }
+
         public sealed class GenericSublayer<T> : Sublayer
         {
             public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
@@ -137,6 +155,8 @@ public class MalformedDeclarationTests
         ["[Sublayer] naming a sublayer without a parameterless constructor"] = (Sublayer("[Residual] [Sublayer(typeof(NeedsArguments))]", "public partial NeedsArguments Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
         ["[Sublayer] naming an open generic sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(GenericSublayer<>))]", "public partial Sublayer Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
 
+        ["[Sublayer] naming a sublayer with a required property"] = (Sublayer("[Residual] [Sublayer(typeof(RequiredGate))]", "public partial RequiredGate Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["[Sublayer] naming a sublayer that inherits a required field"] = (Sublayer("[Residual] [Sublayer(typeof(InheritsRequired))]", "public partial InheritsRequired Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
         // ── the property ──
         ["Sublayer property not partial"] = (Sublayer($"[Residual] {Ff}", "public FeedForward Mix => null!;"), ["Bad"]),
         ["Sublayer property with a setter"] = (Sublayer($"[Residual] {Ff}", "public partial FeedForward Mix { get; set; }"), ["Bad"]),

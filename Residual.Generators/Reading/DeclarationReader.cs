@@ -168,6 +168,12 @@ internal static class DeclarationReader
         {
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.");
         }
+        else if (RequiredMembers(sublayerType) is { Count: > 0 } required
+                 && !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SetsRequiredMembers)))
+        {
+            // The generated 'new T()' sets nothing: CS9035 in generated code.
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.");
+        }
         if (sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
             Problem(ProblemCodes.InvalidMember, $"Property '{name}' has type '{property.Type.Name}', but [Sublayer] names '{sublayerType.Name}'; declare it as '{sublayerType.Name}'.");
 
@@ -318,6 +324,16 @@ internal static class DeclarationReader
         foreach (var r in property.DeclaringSyntaxReferences)
             if (r.GetSyntax(ct) is PropertyDeclarationSyntax p && p.Modifiers.Any(SyntaxKind.NewKeyword)) return true;
         return false;
+    }
+
+    /// <summary>The names of the type's <c>required</c> fields and properties, its base types' included.</summary>
+    private static List<string> RequiredMembers(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        for (var t = type; t is not null; t = t.BaseType)
+            foreach (var m in t.GetMembers())
+                if (m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true } && !names.Contains(m.Name)) names.Add(m.Name);
+        return names;
     }
 
     private static bool IsFiniteFloat(double value)
