@@ -45,6 +45,7 @@ public sealed class DeclarationAnalyzerTests
     [InlineData("RES0007", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(string))] public partial string Mix { get; }", "Mix", "not a sublayer")]
     [InlineData("RES0009", "[Block(Width = 16)]", "", "Bad", "no [Sublayer]")]
     [InlineData("RES0013", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(FeedForward))] public FeedForward Mix => null!;", "Mix", "partial")]
+    [InlineData("RES0013", "[Block(Width = 16)]", Valid + "\n[Residual, PreNorm(Norm.LayerNorm)] public int Depth => 1;", "Depth", "wiring ([Residual], [PreNorm]) but no [Sublayer]")]
     public void Refused_block_gets_the_error_on_the_declaration_at_fault(string id, string blockAttribute, string members, string squiggled, string messagePart)
     {
         var run = GeneratorHarness.Run(Block(members, blockAttribute));
@@ -166,6 +167,34 @@ public sealed class DeclarationAnalyzerTests
         Assert.Equal("Mix", AnalyzerHarness.SpanText(diagnostic));
         Assert.Contains("required members (Gain)", diagnostic.GetMessage());
         Assert.Empty(run.Sources);
+    }
+
+    /// <summary>An attribute the compiler could not bind is the compiler's to explain: no size error from its recovered values.</summary>
+    [Theory]
+    [InlineData("[Block(Width = 1e10)]", Valid)]
+    [InlineData("[Block(Width = \"16\")]", Valid)]
+    [InlineData("[Block(Width = 16)]", "[Residual] [Sublayer(typeof(), Hidden = 32)] public partial FeedForward Mix { get; }")]
+    [InlineData("[Block(Width = 16)]", "[Residual(Scale = \"abc\")] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }")]
+    [InlineData("[Block(Width = 16)]", "[Residual, PreNorm(\"LayerNorm\")] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }")]
+    public void Attribute_with_binding_errors_gets_only_the_compilers_error(string blockAttribute, string members)
+    {
+        var run = GeneratorHarness.Run(Block(members, blockAttribute));
+        Assert.Contains(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Model_attribute_with_binding_errors_gets_only_the_compilers_error()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 1e10, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>;
+            """);
+        Assert.Contains(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
+        Assert.DoesNotContain("Lm.Residual.g.cs", run.Sources.Keys);
     }
 
     [Fact]

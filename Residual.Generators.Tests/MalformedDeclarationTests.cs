@@ -179,6 +179,8 @@ public class MalformedDeclarationTests
         ["[PostNorm] with an unknown norm"] = (Sublayer($"[Residual, PostNorm((Norm)9)] {Ff}"), ["Bad"]),
         ["Residual Scale = NaN"] = (Sublayer($"[Residual(Scale = double.NaN)] {Ff}"), ["Bad"]),
         ["Residual Alpha = infinity"] = (Sublayer($"[Residual(Alpha = double.PositiveInfinity)] {Ff}"), ["Bad"]),
+        ["Wiring on a property without [Sublayer]"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    [Residual, PreNorm(Norm.LayerNorm)]\n    public FeedForward? Extra => null;"), ["Bad"]),
+        ["[Plain] on a property without [Sublayer]"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    [Plain] public int Depth => 1;"), ["Bad"]),
         ["One unwired sublayer among valid ones"] = (Block($$"""
                 [Residual, PreNorm(Norm.LayerNorm)]
                 [Sublayer(typeof(Attention), Heads = 2)]
@@ -212,6 +214,7 @@ public class MalformedDeclarationTests
         ["Syntax error: typeof of an expression"] = (Sublayer("[Residual] [Sublayer(typeof(1 + 2))]"), ["Bad"]),
         ["Syntax error: Vocab without a value"] = (Model("[Model(Vocab = , Context = 8, Layers = 2)]"), ["BadLm"]),
         ["Syntax error: trailing comma in the arguments"] = (Sublayer("[Residual] [Sublayer(typeof(FeedForward), Hidden = 32,)]"), ["Bad"]),
+        ["Width out of int range: [Block(Width = 1e10)]"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 1e10)]"), ["Bad"]),
         ["Syntax error: two values for Width"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16 16)]"), ["Bad"]),
     };
 

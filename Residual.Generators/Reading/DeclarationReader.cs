@@ -31,12 +31,12 @@ internal static class DeclarationReader
             if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object)
                 problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The block class '{type.Name}' must derive from object, not '{baseType.Name}': inherited members and base constructors break the generated code."));
         }
-        CheckAttributes(type, problems, "", ct);
+        var broken = CheckAttributes(type, problems, "", ct);
 
         int width = 0;
         var blockAttr = FindAttribute(type, KnownNames.Block);
         if (blockAttr is not null) width = NamedInt(blockAttr, "Width");
-        if (width <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
+        if (width <= 0 && !broken.Contains(KnownNames.Block)) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
         if (FindAttribute(type, KnownNames.Residual) is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on block '{type.Name}' wraps the whole block; put it on each sublayer."));
 
@@ -52,7 +52,11 @@ internal static class DeclarationReader
             ct.ThrowIfCancellationRequested();
             if (member is not IPropertySymbol property) continue;
             var sublayerAttr = FindAttribute(property, KnownNames.Sublayer);
-            if (sublayerAttr is null) continue;
+            if (sublayerAttr is null)
+            {
+                if (inSource) CheckWiringWithoutSublayer(property, problems);
+                continue;
+            }
             var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, usedPrefixes, problems, ct);
             if (spec is not null) sublayers.Add(spec);
         }
@@ -94,16 +98,17 @@ internal static class DeclarationReader
         var problems = new List<SpecProblem>();
         CheckType(type, "model", problems, ct);
         CheckConstructors(type, "model", problems, ct);
-        CheckAttributes(type, problems, "", ct);
+        var broken = CheckAttributes(type, problems, "", ct);
         var attr = FindAttribute(type, KnownNames.Model);
         int vocab = attr is null ? 0 : NamedInt(attr, "Vocab");
         int context = attr is null ? 0 : NamedInt(attr, "Context");
         int layers = attr is null ? 0 : NamedInt(attr, "Layers");
         int finalNorm = attr is null ? 1 : NamedInt(attr, "FinalNorm", 1);
-        if (vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab})."));
-        if (context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
-        if (layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
-        if (finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
+        bool checkSizes = !broken.Contains(KnownNames.Model);
+        if (checkSizes && vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab})."));
+        if (checkSizes && context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
+        if (checkSizes && layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
+        if (checkSizes && finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
         if (FindAttribute(type, KnownNames.Residual) is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on model '{type.Name}' would wrap the whole stack; put it on each sublayer of the block."));
 
@@ -145,7 +150,9 @@ internal static class DeclarationReader
         int before = problems.Count;
         void Problem(string code, string message) => problems.Add(new SpecProblem(code, name, message));
 
-        CheckAttributes(property, problems, name, ct);
+        var broken = CheckAttributes(property, problems, name, ct);
+        // The values of an attribute with errors are whatever the compiler recovered: not checked (the compiler explains).
+        bool sublayerValues = !broken.Contains(KnownNames.Sublayer);
         // Partial-ness only means something in source; a referenced block's properties were implemented there.
         // Analyzers see the compilation with the generated source added: that implementation part is ours, not the user's.
         bool partial = !inSource || (property.IsPartialDefinition && (property.PartialImplementationPart is null || IsGenerated(property.PartialImplementationPart)));
@@ -155,7 +162,8 @@ internal static class DeclarationReader
             Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial {(sublayerType ?? property.Type).Name} {name} {{ get; }}'.");
 
         SublayerKind kind = SublayerKind.Custom;
-        if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
+        if (!sublayerValues) { }
+        else if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
         {
             Problem(ProblemCodes.NotASublayer, $"[Sublayer] on '{name}' needs a type: [Sublayer(typeof(Attention))].");
         }
@@ -174,15 +182,15 @@ internal static class DeclarationReader
             // The generated 'new T()' sets nothing: CS9035 in generated code.
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.");
         }
-        if (sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
+        if (sublayerValues && sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
             Problem(ProblemCodes.InvalidMember, $"Property '{name}' has type '{property.Type.Name}', but [Sublayer] names '{sublayerType.Name}'; declare it as '{sublayerType.Name}'.");
 
         int heads = NamedInt(sublayerAttr, "Heads");
         int hidden = NamedInt(sublayerAttr, "Hidden");
         int activation = NamedInt(sublayerAttr, "Activation");
-        if (kind == SublayerKind.Attention && (heads <= 0 || (width > 0 && width % heads != 0)))
+        if (sublayerValues && kind == SublayerKind.Attention && (heads <= 0 || (width > 0 && width % heads != 0)))
             Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).");
-        if (kind == SublayerKind.FeedForward)
+        if (sublayerValues && kind == SublayerKind.FeedForward)
         {
             bool defaulted = hidden == 0;
             if (defaulted) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
@@ -205,14 +213,14 @@ internal static class DeclarationReader
         var placement = preAttr is not null ? Placement.Pre : postAttr is not null ? Placement.Post : Placement.None;
         var normAttr = preAttr ?? postAttr;
         int norm = normAttr is null ? 0 : CtorInt(normAttr, 1);
-        if (normAttr is not null && norm is not (1 or 2))
+        if (normAttr is not null && norm is not (1 or 2) && !broken.Contains(normAttr.AttributeClass!.ToDisplayString()))
             Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).");
 
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
         bool learnable = residualAttr is not null && NamedBool(residualAttr, "Learnable");
         // The generated code computes in float: a double beyond float range would become infinity there.
-        if (!IsFiniteFloat(scale) || !IsFiniteFloat(alpha))
+        if ((!IsFiniteFloat(scale) || !IsFiniteFloat(alpha)) && !broken.Contains(KnownNames.Residual))
             Problem(ProblemCodes.InvalidSize, $"The residual on '{name}' needs Scale and Alpha that are finite as floats (|value| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got Scale = {scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, Alpha = {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
 
         if (problems.Count > before || sublayerType is null) return null;
@@ -241,6 +249,18 @@ internal static class DeclarationReader
             kind == SublayerKind.FeedForward ? hidden : 0,
             (ActivationKind)(kind == SublayerKind.FeedForward ? activation : 0),
             prefix, DeclarationText(property, ct));
+    }
+
+    /// <summary>[Residual], [Plain], [PreNorm] or [PostNorm] on a property without [Sublayer] wires nothing: say so rather than ignore it.</summary>
+    private static void CheckWiringWithoutSublayer(IPropertySymbol property, List<SpecProblem> problems)
+    {
+        var wiring = new[] { KnownNames.Residual, KnownNames.Plain, KnownNames.PreNorm, KnownNames.PostNorm }
+            .Where(n => FindAttribute(property, n) is not null)
+            .Select(n => "[" + n.Substring("Residual.".Length, n.Length - "Residual.".Length - "Attribute".Length) + "]")
+            .ToList();
+        if (wiring.Count > 0)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidMember, property.Name,
+                $"Property '{property.Name}' has wiring ({string.Join(", ", wiring)}) but no [Sublayer]; add [Sublayer(typeof(...))] to make it a sublayer, or remove the wiring."));
     }
 
     private static void CheckType(INamedTypeSymbol type, string what, List<SpecProblem> problems, CancellationToken ct)
@@ -277,17 +297,24 @@ internal static class DeclarationReader
     /// exist (dropped from <see cref="AttributeData.NamedArguments"/>) or is given twice, or the same
     /// attribute twice. The compiler reports the error; the generator must not build on the values it recovered.
     /// Works from the attribute data and its own syntax node only (no semantic model), so it stays cheap.
+    /// Returns the metadata names of those attributes: their values are not checked (a recovered value, or 0,
+    /// would add a spurious size error on top of the compiler's own).
     /// </summary>
-    private static void CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
+    private static HashSet<string> CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in symbol.GetAttributes())
         {
             if (a.AttributeClass is not { } c || c.ContainingNamespace?.ToDisplayString() != "Residual" || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
             string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
             if (!seen.Add(c.Name) || HasErrors(a, ct))
+            {
                 problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{shown}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
+                broken.Add(c.ToDisplayString());
+            }
         }
+        return broken;
     }
 
     private static bool HasErrors(AttributeData a, CancellationToken ct)
@@ -448,7 +475,11 @@ internal static class DeclarationReader
     {
         foreach (var kv in a.NamedArguments)
             if (kv.Key == name && kv.Value.Value is { } v)
-                return v is int i ? i : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+            {
+                if (v is int i) return i;
+                try { return Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture); }
+                catch (Exception e) when (e is OverflowException or InvalidCastException or FormatException) { return fallback; } // a mistyped value, reported by the compiler
+            }
         return fallback;
     }
 
@@ -456,7 +487,10 @@ internal static class DeclarationReader
     {
         foreach (var kv in a.NamedArguments)
             if (kv.Key == name && kv.Value.Value is { } v)
-                return Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
+            {
+                try { return Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture); }
+                catch (Exception e) when (e is InvalidCastException or FormatException) { return fallback; } // a mistyped value, reported by the compiler
+            }
         return fallback;
     }
 
