@@ -433,6 +433,37 @@ public class DeclarationVariantTests
         Assert.Contains("internal protected partial global::Residual.Attention Attend => ", code);
     }
 
+    /// <summary>A custom sublayer's tensor prefix avoids every built-in prefix of the block; built-in (GPT-2) names stay as they are.</summary>
+    [Fact]
+    public void Custom_sublayer_prefixes_avoid_the_built_in_prefixes_of_the_block()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            public sealed class Gate : Sublayer
+            {
+                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+                public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+                public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+            }
+
+            [Block(Width = 16)]
+            public partial class Prefixed
+            {
+                [Residual, PreNorm] [Sublayer(typeof(Gate))] public partial Gate Attn { get; }
+                [Residual, PreNorm] [Sublayer(typeof(Attention), Heads = 2)] public partial Attention Attend { get; }
+                [Residual] [Sublayer(typeof(Gate))] public partial Gate Ln_2 { get; }
+                [Residual] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+                [Residual(Learnable = true)] [Sublayer(typeof(Gate))] public partial Gate Mlp { get; }
+                [Residual] [Sublayer(typeof(Gate))] public partial Gate Res_5 { get; }
+            }
+            """);
+        run.AssertCleanCompilation();
+        string code = run.Sources["Prefixed.Residual.g.cs"];
+        foreach (var builtIn in new[] { "\"ln_1.weight\"", "\"ln_2.weight\"", "\"attn.c_attn.weight\"", "\"mlp.c_fc.weight\"", "\"res_5.scale\"" })
+            Assert.Contains(builtIn, code);
+        foreach (var custom in new[] { "Expand(\"attn_1.\"", "Expand(\"ln_2_3.\"", "Expand(\"mlp_5.\"", "Expand(\"res_5_6.\"" })
+            Assert.Contains(custom, code);
+    }
+
     [Fact]
     public void File_local_sublayer_type_is_refused() =>
         AssertNotGenerated("Gated", """

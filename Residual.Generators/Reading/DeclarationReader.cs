@@ -46,7 +46,6 @@ internal static class DeclarationReader
 
         var sublayers = new List<SublayerSpec>();
         var kindCounts = new Dictionary<SublayerKind, int>();
-        var usedPrefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in type.GetMembers())
         {
             ct.ThrowIfCancellationRequested();
@@ -57,9 +56,10 @@ internal static class DeclarationReader
                 if (inSource) CheckWiringWithoutSublayer(property, problems);
                 continue;
             }
-            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, usedPrefixes, problems, ct);
+            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, ct);
             if (spec is not null) sublayers.Add(spec);
         }
+        AssignCustomPrefixes(sublayers);
 
         bool constantCount = !sublayers.Any(s => s.Kind == SublayerKind.Custom);
         long parameterFloats = 0;
@@ -144,7 +144,7 @@ internal static class DeclarationReader
     private static SublayerSpec? ReadSublayer(
         IPropertySymbol property, AttributeData sublayerAttr, int width, bool inSource,
         INamedTypeSymbol? attention, INamedTypeSymbol? feedForward, INamedTypeSymbol? sublayerBase,
-        Dictionary<SublayerKind, int> kindCounts, HashSet<string> usedPrefixes, List<SpecProblem> problems, CancellationToken ct)
+        Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, CancellationToken ct)
     {
         string name = property.Name;
         int before = problems.Count;
@@ -231,10 +231,9 @@ internal static class DeclarationReader
         {
             SublayerKind.Attention => seen == 0 ? "attn" : $"attn{seen + 1}",
             SublayerKind.FeedForward => seen == 0 ? "mlp" : $"mlp{seen + 1}",
-            // 'Mix' and 'mix' both snake-case to 'mix': the second becomes 'mix_2' (k = its position).
-            _ => UniquePrefix(SnakeCase(name), kindCounts.Values.Sum(), usedPrefixes),
+            // Made unique by AssignCustomPrefixes once every sublayer is read.
+            _ => SnakeCase(name),
         };
-        usedPrefixes.Add(prefix);
 
         return new SublayerSpec(
             name,
@@ -435,6 +434,31 @@ internal static class DeclarationReader
         public static long Mul(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
 
         public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+    }
+
+    /// <summary>
+    /// Tensor-name prefixes of custom sublayers: the property snake-cased, unless a built-in tensor of the block
+    /// already uses that prefix (<c>attn</c>, <c>mlp2</c>, <c>ln_1</c>, <c>res_2</c>), or another custom sublayer does
+    /// (<c>Mix</c> and <c>mix</c>): then <c>_k</c> is appended, k its position. Built-in names (GPT-2's) never change.
+    /// </summary>
+    private static void AssignCustomPrefixes(List<SublayerSpec> sublayers)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < sublayers.Count; i++)
+        {
+            var s = sublayers[i];
+            int k = i + 1; // as BlockPlan numbers ln_k and res_k
+            if (s.Kind != SublayerKind.Custom) used.Add(s.Prefix);
+            if (s.Placement != Placement.None) used.Add($"ln_{k}");
+            if (s.Residual && s.LearnableScale) used.Add($"res_{k}");
+        }
+        for (int i = 0; i < sublayers.Count; i++)
+        {
+            if (sublayers[i].Kind != SublayerKind.Custom) continue;
+            string prefix = UniquePrefix(sublayers[i].Prefix, i + 1, used);
+            used.Add(prefix);
+            sublayers[i] = sublayers[i] with { Prefix = prefix };
+        }
     }
 
     private static string UniquePrefix(string prefix, int k, HashSet<string> used)
