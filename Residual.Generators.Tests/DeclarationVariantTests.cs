@@ -464,6 +464,37 @@ public class DeclarationVariantTests
             Assert.Contains(custom, code);
     }
 
+    /// <summary>The generated comments state each wiring's gradient rule, and only the rules the block uses.</summary>
+    [Fact]
+    public void Generated_comments_state_the_gradient_rule_of_each_wiring()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            [Block(Width = 16)]
+            public partial class PreOnly
+            {
+                [Residual, PreNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+            }
+
+            [Block(Width = 16)]
+            public partial class PostOnly
+            {
+                [Residual, PostNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+            }
+            """);
+        string pre = run.Sources["PreOnly.Residual.g.cs"], post = run.Sources["PostOnly.Residual.g.cs"];
+        Assert.Contains("the incoming gradient dy reaches x unchanged", pre);
+        Assert.DoesNotContain("post-norm residual", pre);
+        Assert.DoesNotContain("plain sublayer", pre);
+        Assert.Contains("dx += dy (the identity path, unchanged), and the branch gets dy.", pre);
+
+        Assert.DoesNotContain("the incoming gradient dy reaches x unchanged", post);
+        Assert.Contains("z = α·x + s·F(x), y = Norm(z)", post);
+        Assert.Contains("// Residual: z = x + F", post);
+        Assert.Contains("// y = LayerNorm(z)", post);
+        Assert.Contains("// Residual z = x + F: dx += dz (the identity path, unchanged), and the branch gets dz.", post);
+        Assert.DoesNotContain("dx += dy", post);
+    }
+
     [Fact]
     public void File_local_sublayer_type_is_refused() =>
         AssertNotGenerated("Gated", """
