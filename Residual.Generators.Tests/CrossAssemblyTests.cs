@@ -45,6 +45,9 @@ public class CrossAssemblyTests
         var app = GeneratorHarness.RunWith("App", [MetadataReference.CreateFromImage(image.ToArray())], App);
         app.AssertNoGeneratorException();
         Assert.Equal(["AppModel.Residual.g.cs"], app.Sources.Keys);
+        // The block's generated file is in the other assembly: the header names no file of this one.
+        Assert.Contains("× SharedBlock.", app.Sources["AppModel.Residual.g.cs"]);
+        Assert.DoesNotContain("(see ", app.Sources["AppModel.Residual.g.cs"]);
         app.AssertCleanCompilation();
     }
 }

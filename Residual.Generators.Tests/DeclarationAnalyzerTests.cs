@@ -45,6 +45,7 @@ public sealed class DeclarationAnalyzerTests
     [InlineData("RES0007", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(string))] public partial string Mix { get; }", "Mix", "not a sublayer")]
     [InlineData("RES0009", "[Block(Width = 16)]", "", "Bad", "no [Sublayer]")]
     [InlineData("RES0013", "[Block(Width = 16)]", "[Residual] [Sublayer(typeof(FeedForward))] public FeedForward Mix => null!;", "Mix", "partial")]
+    [InlineData("RES0013", "[Block(Width = 16)]", Valid + "\n[Residual, PreNorm(Norm.LayerNorm)] public int Depth => 1;", "Depth", "wiring ([Residual], [PreNorm]) but no [Sublayer]")]
     public void Refused_block_gets_the_error_on_the_declaration_at_fault(string id, string blockAttribute, string members, string squiggled, string messagePart)
     {
         var run = GeneratorHarness.Run(Block(members, blockAttribute));
@@ -63,6 +64,137 @@ public sealed class DeclarationAnalyzerTests
         var run = GeneratorHarness.Run(Block(Valid).Replace("public partial class Bad", "public class Bad").Replace("public partial ", "public "));
         var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
         Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+    }
+
+    [Theory]
+    // header, extra members, text under each squiggle
+    [InlineData("public partial class Bad", "public Bad() { }", "Bad")]
+    [InlineData("public partial class Bad", "public Bad(int depth) { }\n public Bad(string name) : this(1) { }", "Bad|Bad")]
+    [InlineData("public partial class Bad(int depth)", "", "(int depth)")]
+    public void User_constructor_on_a_block_gets_RES0013_on_each_constructor(string header, string extra, string squiggled)
+    {
+        var run = GeneratorHarness.Run(Block(Valid + "\n" + extra).Replace("public partial class Bad", header));
+        var diagnostics = AnalyzerHarness.Analyze(run).Where(d => d.Id == "RES0013").ToList();
+
+        Assert.Equal(squiggled.Split('|'), diagnostics.Select(AnalyzerHarness.SpanText));
+        Assert.All(diagnostics, d => Assert.Contains("generator declares the constructors", d.GetMessage()));
+        Assert.All(diagnostics, d => Assert.DoesNotContain(".Residual.g.cs", d.Location.SourceTree!.FilePath));
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void User_constructor_on_a_model_gets_RES0013_on_the_constructor()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 11, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>
+            {
+                public Lm(int seed) : base(Description, Layout, null) { }
+            }
+            """);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0013");
+        Assert.Equal("Lm", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Equal(4, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.DoesNotContain("Lm.Residual.g.cs", run.Sources.Keys);
+    }
+
+    [Theory]
+    // header (and what precedes it), a word the message must contain
+    [InlineData("public partial class Bad : Base", "derive from object")]
+    [InlineData("public partial record Bad", "record")]
+    [InlineData("public partial record class Bad", "record")]
+    public void Block_class_of_the_wrong_kind_gets_RES0008_on_its_name(string header, string messagePart)
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("public partial class Bad", header) + "\npublic class Base { }");
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
+        Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains(messagePart, diagnostic.GetMessage());
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Class_with_both_Block_and_Model_gets_RES0008_once()
+    {
+        var run = GeneratorHarness.Run(Block(Valid, "[Block(Width = 16), Model(Vocab = 11, Context = 8, Layers = 2)]"));
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0008");
+        Assert.Equal("Bad", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains("both [Block] and [Model]", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    private const string Gate = """
+
+        public sealed class Gate : Sublayer
+        {
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+            public override void Forward(in SublayerContext context, System.ReadOnlySpan<float> input, System.Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, System.ReadOnlySpan<float> input, System.ReadOnlySpan<float> dOutput, System.Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+        """;
+
+    [Theory]
+    // members, the later member (under the squiggle), the name generated twice
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate A_b { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate A_b_ { get; }", "A_b_", "ABOffset")]
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate _mix { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate Mix { get; }", "Mix", "MixOffset")]
+    [InlineData("[Residual] [Sublayer(typeof(Gate))] public partial Gate _ { get; }", "_", "'Offset'")]
+    [InlineData("[Residual, PreNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }\n[Residual] [Sublayer(typeof(Gate))] public partial Gate Ln1Weight { get; }", "Ln1Weight", "Ln1WeightOffset")]
+    public void Sublayer_whose_generated_names_collide_gets_RES0013_on_the_later_member(string members, string squiggled, string name)
+    {
+        var run = GeneratorHarness.Run(Block(members) + Gate);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0013");
+        Assert.Equal(squiggled, AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains(name, diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    private const string RequiredGate = """
+
+        public class RequiredGate : Sublayer
+        {
+            public required float Gain { get; init; }
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, System.ReadOnlySpan<float> input, System.Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, System.ReadOnlySpan<float> input, System.ReadOnlySpan<float> dOutput, System.Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+        """;
+
+    [Fact]
+    public void Custom_sublayer_with_required_members_gets_RES0007()
+    {
+        var run = GeneratorHarness.Run(Block("[Residual] [Sublayer(typeof(RequiredGate))] public partial RequiredGate Mix { get; }") + RequiredGate);
+        var diagnostic = Assert.Single(AnalyzerHarness.Analyze(run), d => d.Id == "RES0007");
+        Assert.Equal("Mix", AnalyzerHarness.SpanText(diagnostic));
+        Assert.Contains("required members (Gain)", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+    }
+
+    /// <summary>An attribute the compiler could not bind is the compiler's to explain: no size error from its recovered values.</summary>
+    [Theory]
+    [InlineData("[Block(Width = 1e10)]", Valid)]
+    [InlineData("[Block(Width = \"16\")]", Valid)]
+    [InlineData("[Block(Width = 16)]", "[Residual] [Sublayer(typeof(), Hidden = 32)] public partial FeedForward Mix { get; }")]
+    [InlineData("[Block(Width = 16)]", "[Residual(Scale = \"abc\")] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }")]
+    [InlineData("[Block(Width = 16)]", "[Residual, PreNorm(\"LayerNorm\")] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }")]
+    public void Attribute_with_binding_errors_gets_only_the_compilers_error(string blockAttribute, string members)
+    {
+        var run = GeneratorHarness.Run(Block(members, blockAttribute));
+        Assert.Contains(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
+        Assert.DoesNotContain(run.Sources.Keys, h => h.StartsWith("Bad.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Model_attribute_with_binding_errors_gets_only_the_compilers_error()
+    {
+        var run = GeneratorHarness.Run(Block(Valid).Replace("class Bad", "class Good"), """
+            using Residual;
+            [Model(Vocab = 1e10, Context = 8, Layers = 2)]
+            public partial class Lm : Transformer<Good>;
+            """);
+        Assert.Contains(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
+        Assert.DoesNotContain("Lm.Residual.g.cs", run.Sources.Keys);
     }
 
     [Fact]

@@ -115,7 +115,7 @@ public class DeclarationVariantTests
                 [Model(Vocab = 5, Context = 4, Layers = 3, FinalNorm = Norm.RMSNorm)]
                 public sealed partial class Lm : Transformer<Blocks.Core.Layer>
                 {
-                    public Lm(ulong seed) : this(new ModelOptions { Seed = seed }) { }
+                    public static Lm WithSeed(ulong seed) => new(new ModelOptions { Seed = seed });
                 }
             }
             """, ["Layer.Residual.g.cs", "Lm.Residual.g.cs"]),
@@ -228,10 +228,10 @@ public class DeclarationVariantTests
             }
             """);
 
-    /// <summary>'new' (hiding an inherited member) is harmless: the implementing declaration repeats it.</summary>
+    /// <summary>A block derives from object: inherited members and base constructors would break the generated code.</summary>
     [Fact]
-    public void Sublayer_property_hiding_an_inherited_member_keeps_new() =>
-        AssertGenerated("Hiding", """
+    public void Block_deriving_from_another_class_is_refused() =>
+        AssertNotGenerated("Hiding", """
             public class Base
             {
                 public FeedForward? Mix => null;
@@ -380,7 +380,7 @@ public class DeclarationVariantTests
         AssertGenerated("Twins", """
             public sealed class Gate : Sublayer
             {
-                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width])];
+                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
                 public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
                 public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) { }
             }
@@ -392,6 +392,108 @@ public class DeclarationVariantTests
                 [Residual] [Sublayer(typeof(Gate))] public partial Gate mix { get; }
             }
             """);
+
+    /// <summary>A required member is fine when the parameterless constructor says it sets it ([SetsRequiredMembers]).</summary>
+    [Fact]
+    public void Custom_sublayer_whose_constructor_sets_its_required_members_compiles_cleanly() =>
+        AssertGenerated("Required", """
+            public sealed class Gain : Sublayer
+            {
+                [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+                public Gain() => Factor = 1f;
+
+                public required float Factor { get; init; }
+                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+                public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+                public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+            }
+
+            [Block(Width = 16)]
+            public partial class Required
+            {
+                [Residual] [Sublayer(typeof(Gain))] public partial Gain Scale { get; }
+            }
+            """);
+
+    /// <summary>Both parts of a partial property must have the same modifiers (CS8799): none written means none generated.</summary>
+    [Fact]
+    public void Sublayer_properties_without_an_access_modifier_compile_cleanly()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            [Block(Width = 16)]
+            public partial class Implicit
+            {
+                [Residual] [Sublayer(typeof(FeedForward))] partial FeedForward Mix { get; }
+                [Residual] [Sublayer(typeof(Attention), Heads = 2)] internal protected partial Attention Attend { get; }
+            }
+            """);
+        run.AssertCleanCompilation();
+        string code = run.Sources["Implicit.Residual.g.cs"];
+        Assert.Contains("\n    partial global::Residual.FeedForward Mix => ", code);
+        Assert.Contains("internal protected partial global::Residual.Attention Attend => ", code);
+    }
+
+    /// <summary>A custom sublayer's tensor prefix avoids every built-in prefix of the block; built-in (GPT-2) names stay as they are.</summary>
+    [Fact]
+    public void Custom_sublayer_prefixes_avoid_the_built_in_prefixes_of_the_block()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            public sealed class Gate : Sublayer
+            {
+                public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+                public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+                public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+            }
+
+            [Block(Width = 16)]
+            public partial class Prefixed
+            {
+                [Residual, PreNorm] [Sublayer(typeof(Gate))] public partial Gate Attn { get; }
+                [Residual, PreNorm] [Sublayer(typeof(Attention), Heads = 2)] public partial Attention Attend { get; }
+                [Residual] [Sublayer(typeof(Gate))] public partial Gate Ln_2 { get; }
+                [Residual] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+                [Residual(Learnable = true)] [Sublayer(typeof(Gate))] public partial Gate Mlp { get; }
+                [Residual] [Sublayer(typeof(Gate))] public partial Gate Res_5 { get; }
+            }
+            """);
+        run.AssertCleanCompilation();
+        string code = run.Sources["Prefixed.Residual.g.cs"];
+        foreach (var builtIn in new[] { "\"ln_1.weight\"", "\"ln_2.weight\"", "\"attn.c_attn.weight\"", "\"mlp.c_fc.weight\"", "\"res_5.scale\"" })
+            Assert.Contains(builtIn, code);
+        foreach (var custom in new[] { "Expand(\"attn_1.\"", "Expand(\"ln_2_3.\"", "Expand(\"mlp_5.\"", "Expand(\"res_5_6.\"" })
+            Assert.Contains(custom, code);
+    }
+
+    /// <summary>The generated comments state each wiring's gradient rule, and only the rules the block uses.</summary>
+    [Fact]
+    public void Generated_comments_state_the_gradient_rule_of_each_wiring()
+    {
+        var run = AssertGeneratedCodeIsClean("""
+            [Block(Width = 16)]
+            public partial class PreOnly
+            {
+                [Residual, PreNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+            }
+
+            [Block(Width = 16)]
+            public partial class PostOnly
+            {
+                [Residual, PostNorm] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
+            }
+            """);
+        string pre = run.Sources["PreOnly.Residual.g.cs"], post = run.Sources["PostOnly.Residual.g.cs"];
+        Assert.Contains("the incoming gradient dy reaches x unchanged", pre);
+        Assert.DoesNotContain("post-norm residual", pre);
+        Assert.DoesNotContain("plain sublayer", pre);
+        Assert.Contains("dx += dy (the identity path, unchanged), and the branch gets dy.", pre);
+
+        Assert.DoesNotContain("the incoming gradient dy reaches x unchanged", post);
+        Assert.Contains("z = α·x + s·F(x), y = Norm(z)", post);
+        Assert.Contains("// Residual: z = x + F", post);
+        Assert.Contains("// y = LayerNorm(z)", post);
+        Assert.Contains("// Residual z = x + F: dx += dz (the identity path, unchanged), and the branch gets dz.", post);
+        Assert.DoesNotContain("dx += dy", post);
+    }
 
     [Fact]
     public void File_local_sublayer_type_is_refused() =>

@@ -71,6 +71,31 @@ public class MalformedDeclarationTests
             public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) { }
         }
 
+        public sealed class Gate : Sublayer
+        {
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [new("weight", [width], ParameterInit.Ones)];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
+        public sealed class RequiredGate : Sublayer
+        {
+            public required float Gain { get; init; }
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
+        public class RequiredBase : Sublayer
+        {
+            public required int Size;
+            public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
+            public override void Forward(in SublayerContext context, ReadOnlySpan<float> input, Span<float> output) => input.CopyTo(output);
+            public override void Backward(in SublayerContext context, ReadOnlySpan<float> input, ReadOnlySpan<float> dOutput, Span<float> dInput) => dOutput.CopyTo(dInput);
+        }
+
+        public sealed class InheritsRequired : RequiredBase { }
+
         public sealed class GenericSublayer<T> : Sublayer
         {
             public override System.Collections.Generic.IReadOnlyList<ParameterShape> DescribeParameters(int width) => [];
@@ -104,6 +129,15 @@ public class MalformedDeclarationTests
         ["[Residual] on the block class"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16), Residual]"), ["Bad"]),
         ["Empty block"] = (Block(""), ["Bad"]),
         ["Block whose properties have no [Sublayer]"] = (Block("    public int Depth => 1;"), ["Bad"]),
+        ["Block with a parameterless constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad() {{ }}"), ["Bad"]),
+        ["Block with a constructor like the generated one"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(ModelOptions? options = null) {{ }}"), ["Bad"]),
+        ["Block with a constructor that does not chain"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(int depth) {{ }}"), ["Bad"]),
+        ["Block with a primary constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial class Bad(int depth)"), ["Bad"]),
+        ["Block deriving from a class"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public class BaseOfBad { public int Depth => 1; }\npublic partial class Bad : BaseOfBad"), ["Bad"]),
+        ["Block deriving from another block"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial class Bad : Companion.ValidBlock"), ["Bad"]),
+        ["Class with both [Block] and [Model]"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16), Model(Vocab = 11, Context = 8, Layers = 2)]"), ["Bad"]),
+        ["Block declared as a record"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial record Bad"), ["Bad"]),
+        ["Block declared as a record class with a primary constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial record class Bad(int Depth)"), ["Bad"]),
 
         // ── the sublayer's type and sizes ──
         ["Attention with Heads = 0"] = (Sublayer("[Residual] [Sublayer(typeof(Attention), Heads = 0)]", "public partial Attention Attend { get; }"), ["Bad"]),
@@ -121,6 +155,8 @@ public class MalformedDeclarationTests
         ["[Sublayer] naming a sublayer without a parameterless constructor"] = (Sublayer("[Residual] [Sublayer(typeof(NeedsArguments))]", "public partial NeedsArguments Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
         ["[Sublayer] naming an open generic sublayer"] = (Sublayer("[Residual] [Sublayer(typeof(GenericSublayer<>))]", "public partial Sublayer Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
 
+        ["[Sublayer] naming a sublayer with a required property"] = (Sublayer("[Residual] [Sublayer(typeof(RequiredGate))]", "public partial RequiredGate Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["[Sublayer] naming a sublayer that inherits a required field"] = (Sublayer("[Residual] [Sublayer(typeof(InheritsRequired))]", "public partial InheritsRequired Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
         // ── the property ──
         ["Sublayer property not partial"] = (Sublayer($"[Residual] {Ff}", "public FeedForward Mix => null!;"), ["Bad"]),
         ["Sublayer property with a setter"] = (Sublayer($"[Residual] {Ff}", "public partial FeedForward Mix { get; set; }"), ["Bad"]),
@@ -128,6 +164,12 @@ public class MalformedDeclarationTests
         ["Sublayer property static"] = (Sublayer($"[Residual] {Ff}", "public static partial FeedForward Mix { get; }"), ["Bad"]),
         ["Sublayer on an indexer"] = (Sublayer($"[Residual] {Ff}", "public partial FeedForward this[int i] { get; }"), ["Bad"]),
         ["Sublayer property of another type than the sublayer"] = (Sublayer($"[Residual] {Ff}", "public partial Attention Mix { get; }"), ["Bad"]),
+
+        // ── generated names that would collide ──
+        ["Custom sublayers A_b and A_b_ (both ABOffset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate A_b { get; }\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate A_b_ { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayers _mix and Mix (both MixOffset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate _mix { get; }\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate Mix { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayer named _ (Offset)"] = (Block("    [Residual] [Sublayer(typeof(Gate))] public partial Gate _ { get; }") + "\n" + UserSublayers, ["Bad"]),
+        ["Custom sublayer Ln1Weight after a pre-norm (Ln1WeightOffset)"] = (Block($"    [Residual, PreNorm] {Ff} public partial FeedForward Mix {{ get; }}\n    [Residual] [Sublayer(typeof(Gate))] public partial Gate Ln1Weight {{ get; }}") + "\n" + UserSublayers, ["Bad"]),
 
         // ── the wiring ──
         ["[PreNorm] and [PostNorm] together"] = (Sublayer($"[Residual, PreNorm(Norm.LayerNorm), PostNorm(Norm.LayerNorm)] {Ff}"), ["Bad"]),
@@ -137,6 +179,8 @@ public class MalformedDeclarationTests
         ["[PostNorm] with an unknown norm"] = (Sublayer($"[Residual, PostNorm((Norm)9)] {Ff}"), ["Bad"]),
         ["Residual Scale = NaN"] = (Sublayer($"[Residual(Scale = double.NaN)] {Ff}"), ["Bad"]),
         ["Residual Alpha = infinity"] = (Sublayer($"[Residual(Alpha = double.PositiveInfinity)] {Ff}"), ["Bad"]),
+        ["Wiring on a property without [Sublayer]"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    [Residual, PreNorm(Norm.LayerNorm)]\n    public FeedForward? Extra => null;"), ["Bad"]),
+        ["[Plain] on a property without [Sublayer]"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    [Plain] public int Depth => 1;"), ["Bad"]),
         ["One unwired sublayer among valid ones"] = (Block($$"""
                 [Residual, PreNorm(Norm.LayerNorm)]
                 [Sublayer(typeof(Attention), Heads = 2)]
@@ -157,6 +201,9 @@ public class MalformedDeclarationTests
         ["Model stacking an invalid block"] = (Model(GoodModel, "public partial class BadLm : Transformer<Bad>;") + Sublayer(Ff).Replace("using System;\nusing Residual;\n", ""), ["BadLm", "Bad"]),
         ["Model class generic"] = (Model(GoodModel, "public partial class BadLm<T> : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
         ["Model class not partial"] = (Model(GoodModel, "public class BadLm : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model with a primary constructor"] = (Model(GoodModel, "public partial class BadLm(int depth) : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
+        ["Model with a constructor like the generated one"] = (Model(GoodModel, "public partial class BadLm : Transformer<Companion.ValidBlock> { public BadLm() : base(null!, null!, null) { } }"), ["BadLm"]),
+        ["Model declared as a record"] = (Model(GoodModel, "public partial record BadLm : Transformer<Companion.ValidBlock>;"), ["BadLm"]),
         ["Model class nested"] = (Model("public partial class Outer {", $"{GoodModel} public partial class BadLm : Transformer<Companion.ValidBlock>; }}"), ["BadLm", "Outer"]),
 
         // ── syntax errors in attribute arguments ──
@@ -167,6 +214,7 @@ public class MalformedDeclarationTests
         ["Syntax error: typeof of an expression"] = (Sublayer("[Residual] [Sublayer(typeof(1 + 2))]"), ["Bad"]),
         ["Syntax error: Vocab without a value"] = (Model("[Model(Vocab = , Context = 8, Layers = 2)]"), ["BadLm"]),
         ["Syntax error: trailing comma in the arguments"] = (Sublayer("[Residual] [Sublayer(typeof(FeedForward), Hidden = 32,)]"), ["Bad"]),
+        ["Width out of int range: [Block(Width = 1e10)]"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 1e10)]"), ["Bad"]),
         ["Syntax error: two values for Width"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16 16)]"), ["Bad"]),
     };
 

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Residual.Generators.Emitting;
@@ -37,28 +39,18 @@ public sealed class ResidualGenerator : IIncrementalGenerator
 
     private static void Emit(SourceProductionContext context, ImmutableArray<BlockSpec> blocks, ImmutableArray<ModelSpec> models)
     {
-        var names = new Dictionary<string, int>();
-        foreach (var b in blocks) if (b.Problems.Count == 0) Count(names, b.Name);
-        foreach (var m in models) if (m.Problems.Count == 0) Count(names, m.Name);
-        var used = new HashSet<string>();
+        var valid = blocks.Where(b => b.Problems.Count == 0).Select(b => (b.Namespace, b.Name, b.FullName))
+            .Concat(models.Where(m => m.Problems.Count == 0).Select(m => (m.Namespace, m.Name, m.FullName)));
+        var hints = HintNames.Assign(valid);
+        // A partial class declared in several files is reported once per declaration; write it once.
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var b in blocks)
-            if (b.Problems.Count == 0)
-                Add(context, used, HintName(names, b.Namespace, b.Name), BlockEmitter.Emit(b));
+            if (b.Problems.Count == 0 && hints.TryGetValue(b.FullName, out var hint) && written.Add(hint))
+                context.AddSource(hint, BlockEmitter.Emit(b));
         foreach (var m in models)
-            if (m.Problems.Count == 0)
-                Add(context, used, HintName(names, m.Namespace, m.Name), ModelEmitter.Emit(m));
-    }
-
-    private static void Count(Dictionary<string, int> names, string name) =>
-        names[name] = names.TryGetValue(name, out int n) ? n + 1 : 1;
-
-    private static string HintName(Dictionary<string, int> names, string ns, string name) =>
-        (names[name] > 1 && ns.Length > 0 ? ns + "." + name : name) + ".Residual.g.cs";
-
-    private static void Add(SourceProductionContext context, HashSet<string> used, string hint, string text)
-    {
-        // A partial class declared in several files is reported once per declaration; write it once.
-        if (used.Add(hint)) context.AddSource(hint, text);
+            if (m.Problems.Count == 0 && hints.TryGetValue(m.FullName, out var hint) && written.Add(hint))
+                // The block's file is named in the model's header when this compilation generates it.
+                context.AddSource(hint, ModelEmitter.Emit(m, hints.TryGetValue(m.Block.FullName, out var blockHint) ? blockHint : null));
     }
 }

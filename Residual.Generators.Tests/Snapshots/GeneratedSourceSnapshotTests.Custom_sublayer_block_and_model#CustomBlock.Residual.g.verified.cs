@@ -7,8 +7,9 @@
 //        x ← x + Attention(LayerNorm(x))    (heads = 2)
 //   2. GatedMlp  [Residual] [PreNorm(Norm.RMSNorm)] [Sublayer(typeof(WrappedMlp))]
 //        x ← x + WrappedMlp(RMSNorm(x))
-// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient
-// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Backward walks them in reverse.
+// Through a residual y = α·x + s·F(·), the incoming gradient dy reaches x unchanged (times α:
+// d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
 
 #nullable enable
 

@@ -11,8 +11,10 @@
 //        x ← FeedForward(x)    (hidden = 16, GELU)
 //   4. Mix  [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward))]
 //        x ← x + FeedForward(LayerNorm(x))    (hidden = 64, GELU)
-// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient
-// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Backward walks them in reverse.
+// Through a residual y = α·x + s·F(·), the incoming gradient dy reaches x unchanged (times α:
+// d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// A plain sublayer (no identity path) sends the whole gradient through its branch (and its norm, if any).
 
 #nullable enable
 
@@ -378,8 +380,8 @@ partial class PlainBlock : global::Residual.IBlock
         global::Residual.Kernels.MatMul.Forward(attend2Qkv, x2, p.Slice(AttnCAttnWeightOffset, 768), p.Slice(AttnCAttnBiasOffset, 48), rows, 16, 48);
         global::Residual.Kernels.CausalAttention.Forward(attend2Heads, attend2Att, attend2Qkv, batch, time, 16, 4);
         global::Residual.Kernels.MatMul.Forward(attend2Out, attend2Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
-        // Plain (declared [Plain]): no identity path.
-        // y = RMSNorm(·)
+        // Plain (declared [Plain]): no identity path; the post-norm reads F itself.
+        // y = RMSNorm(F)
         RmsNormForward(x3, attend2Rstd, attend2Out, p.Slice(Ln2WeightOffset, 16), rows);
 
         // ── 3. Squeeze: x ← FeedForward(x) ──

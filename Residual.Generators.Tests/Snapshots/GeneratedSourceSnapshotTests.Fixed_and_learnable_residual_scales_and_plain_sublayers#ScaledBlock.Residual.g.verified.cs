@@ -11,8 +11,11 @@
 //        x ← LayerNorm(0.875·x + a·FeedForward(x))    (hidden = 24, RELU)
 //   4. Shortcut  [Residual(Scale = 2)] [Sublayer(typeof(FeedForward), Hidden = 16)]
 //        x ← x + 2·FeedForward(x)    (hidden = 16, GELU)
-// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient
-// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Backward walks them in reverse.
+// Through a residual y = α·x + s·F(·), the incoming gradient dy reaches x unchanged (times α:
+// d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Through a post-norm residual z = α·x + s·F(x), y = Norm(z), dy first goes back through the norm
+// (dz = Norm'ᵀ·dy); dz then reaches x unchanged (times α), and the branch's gradient is added on top.
 
 #nullable enable
 
@@ -402,10 +405,10 @@ partial class ScaledBlock : global::Residual.IBlock
         global::Residual.Kernels.MatMul.Forward(refine3Fc, x3, p.Slice(Mlp2CFcWeightOffset, 384), p.Slice(Mlp2CFcBiasOffset, 24), rows, 16, 24);
         global::Residual.Kernels.Relu.Forward(refine3Act, refine3Fc);
         global::Residual.Kernels.MatMul.Forward(refine3Out, refine3Act, p.Slice(Mlp2CProjWeightOffset, 384), p.Slice(Mlp2CProjBiasOffset, 16), rows, 24, 16);
-        // Residual: y = 0.875·x + a·F (a learnable, starts at 0.25)
+        // Residual: z = 0.875·x + a·F (a learnable, starts at 0.25)
         float refine3Scale = p[Res3ScaleOffset];
         ResidualAddScaled(refine3Sum, x3, refine3Out, 0.875f, refine3Scale, rows);
-        // y = LayerNorm(·)
+        // y = LayerNorm(z)
         LayerNormForward(x4, refine3Mean, refine3Rstd, refine3Sum, p.Slice(Ln3WeightOffset, 16), p.Slice(Ln3BiasOffset, 16), rows);
 
         // ── 4. Shortcut: x ← x + 2·FeedForward(x) ──
@@ -497,10 +500,10 @@ partial class ScaledBlock : global::Residual.IBlock
         // Through the post-norm: dz = LayerNorm'ᵀ·dy
         dNorm.Clear();
         LayerNormBackward(dNorm, g.Slice(Ln3WeightOffset, 16), g.Slice(Ln3BiasOffset, 16), dStream0, refine3Sum, p.Slice(Ln3WeightOffset, 16), refine3Mean, refine3Rstd, rows);
-        // Residual y = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875·dy (the identity path), and the branch gets a·dy.
+        // Residual z = 0.875·x + a·F (a learnable, starts at 0.25): dx += 0.875·dz (the identity path), and the branch gets a·dz.
         dBranch.Clear();
         ResidualBackward(dStream1, dBranch, dNorm, 0.875f, p[Res3ScaleOffset], rows);
-        // The learnable scale a: dL/da = Σ dy·F(·)
+        // The learnable scale a: dL/da = Σ dz·F(·)
         g[Res3ScaleOffset] += Dot(dNorm, refine3Out, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
         refine3DAct.Clear();

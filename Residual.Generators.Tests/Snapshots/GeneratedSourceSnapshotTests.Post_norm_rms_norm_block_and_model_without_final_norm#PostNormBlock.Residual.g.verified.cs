@@ -7,8 +7,9 @@
 //        x ← RMSNorm(x + Attention(x))    (heads = 2)
 //   2. Mix  [Residual] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 64, Activation = Activation.Relu)]
 //        x ← RMSNorm(x + FeedForward(x))    (hidden = 64, RELU)
-// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient
-// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Backward walks them in reverse.
+// Through a post-norm residual z = α·x + s·F(x), y = Norm(z), dy first goes back through the norm
+// (dz = Norm'ᵀ·dy); dz then reaches x unchanged (times α), and the branch's gradient is added on top.
 
 #nullable enable
 
@@ -265,9 +266,9 @@ partial class PostNormBlock : global::Residual.IBlock
         global::Residual.Kernels.MatMul.Forward(attend1Qkv, x, p.Slice(AttnCAttnWeightOffset, 3072), p.Slice(AttnCAttnBiasOffset, 96), rows, 32, 96);
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
-        // Residual: y = x + F
+        // Residual: z = x + F
         ResidualAdd(attend1Sum, x, attend1Out, rows);
-        // y = RMSNorm(·)
+        // y = RMSNorm(z)
         RmsNormForward(x2, attend1Rstd, attend1Sum, p.Slice(Ln1WeightOffset, 32), rows);
 
         // ── 2. Mix: x ← RMSNorm(x + FeedForward(x)) ──
@@ -276,9 +277,9 @@ partial class PostNormBlock : global::Residual.IBlock
         global::Residual.Kernels.MatMul.Forward(mix2Fc, x2, p.Slice(MlpCFcWeightOffset, 2048), p.Slice(MlpCFcBiasOffset, 64), rows, 32, 64);
         global::Residual.Kernels.Relu.Forward(mix2Act, mix2Fc);
         global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 2048), p.Slice(MlpCProjBiasOffset, 32), rows, 64, 32);
-        // Residual: y = x + F
+        // Residual: z = x + F
         ResidualAdd(mix2Sum, x2, mix2Out, rows);
-        // y = RMSNorm(·)
+        // y = RMSNorm(z)
         RmsNormForward(y, mix2Rstd, mix2Sum, p.Slice(Ln2WeightOffset, 32), rows);
     }
 
@@ -329,7 +330,7 @@ partial class PostNormBlock : global::Residual.IBlock
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
         RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 32), dy, mix2Sum, p.Slice(Ln2WeightOffset, 32), mix2Rstd, rows);
-        // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
+        // Residual z = x + F: dx += dz (the identity path, unchanged), and the branch gets dz.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dNorm, 1f, 1f, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
@@ -351,7 +352,7 @@ partial class PostNormBlock : global::Residual.IBlock
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
         RmsNormBackward(dNorm, g.Slice(Ln1WeightOffset, 32), dStream0, attend1Sum, p.Slice(Ln1WeightOffset, 32), attend1Rstd, rows);
-        // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
+        // Residual z = x + F: dx += dz (the identity path, unchanged), and the branch gets dz.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dNorm, 1f, 1f, rows);
         // Attention backward: output projection, then attention, then the fused QKV projection.

@@ -7,8 +7,11 @@
 //        x ← x + Attention(LayerNorm(x))    (heads = 2)
 //   2. Mix  [Residual(Scale = 0.5, Learnable = true)] [PostNorm(Norm.RMSNorm)] [Sublayer(typeof(FeedForward), Hidden = 40)]
 //        x ← RMSNorm(x + a·FeedForward(x))    (hidden = 40, GELU)
-// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient
-// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Backward walks them in reverse.
+// Through a residual y = α·x + s·F(·), the incoming gradient dy reaches x unchanged (times α:
+// d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.
+// Through a post-norm residual z = α·x + s·F(x), y = Norm(z), dy first goes back through the norm
+// (dz = Norm'ᵀ·dy); dz then reaches x unchanged (times α), and the branch's gradient is added on top.
 
 #nullable enable
 
@@ -288,10 +291,10 @@ partial class OddBlock : global::Residual.IBlock
         global::Residual.Kernels.MatMul.Forward(mix2Fc, x2, p.Slice(MlpCFcWeightOffset, 800), p.Slice(MlpCFcBiasOffset, 40), rows, 20, 40);
         global::Residual.Kernels.Gelu.Forward(mix2Act, mix2Fc);
         global::Residual.Kernels.MatMul.Forward(mix2Out, mix2Act, p.Slice(MlpCProjWeightOffset, 800), p.Slice(MlpCProjBiasOffset, 20), rows, 40, 20);
-        // Residual: y = x + a·F (a learnable, starts at 0.5)
+        // Residual: z = x + a·F (a learnable, starts at 0.5)
         float mix2Scale = p[Res2ScaleOffset];
         ResidualAddScaled(mix2Sum, x2, mix2Out, 1f, mix2Scale, rows);
-        // y = RMSNorm(·)
+        // y = RMSNorm(z)
         RmsNormForward(y, mix2Rstd, mix2Sum, p.Slice(Ln2WeightOffset, 20), rows);
     }
 
@@ -343,10 +346,10 @@ partial class OddBlock : global::Residual.IBlock
         // Through the post-norm: dz = RMSNorm'ᵀ·dy
         dNorm.Clear();
         RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 20), dy, mix2Sum, p.Slice(Ln2WeightOffset, 20), mix2Rstd, rows);
-        // Residual y = x + a·F (a learnable, starts at 0.5): dx += dy (the identity path, unchanged), and the branch gets a·dy.
+        // Residual z = x + a·F (a learnable, starts at 0.5): dx += dz (the identity path, unchanged), and the branch gets a·dz.
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dNorm, 1f, p[Res2ScaleOffset], rows);
-        // The learnable scale a: dL/da = Σ dy·F(·)
+        // The learnable scale a: dL/da = Σ dz·F(·)
         g[Res2ScaleOffset] += Dot(dNorm, mix2Out, rows);
         // FeedForward backward: c_proj, Gelu, c_fc.
         mix2DAct.Clear();

@@ -1,7 +1,12 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Residual.Generators.Emitting;
 using Residual.Generators.Reading;
 using Residual.Generators.Specs;
 
@@ -35,6 +40,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol blockAttribute, INamedTypeSymbol modelAttribute)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        // A class with both [Block] and [Model] is read twice; a problem both readers find is reported once.
+        var reported = new HashSet<SpecProblem>();
         foreach (var attribute in type.GetAttributes())
         {
             var problems = SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, blockAttribute)
@@ -44,19 +51,28 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                     : default;
             foreach (var problem in problems)
             {
-                if (!Descriptors.ById.TryGetValue(problem.Code, out var descriptor)) continue;
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, Locate(type, attribute, problem), problem.Message));
+                if (!Descriptors.ById.TryGetValue(problem.Code, out var descriptor) || !reported.Add(problem)) continue;
+                foreach (var location in Locate(type, attribute, problem, context.CancellationToken))
+                    context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.Message));
             }
         }
     }
 
-    /// <summary>The member the problem names, else the attribute it is about, else the class name.</summary>
-    private static Location Locate(INamedTypeSymbol type, AttributeData declaring, SpecProblem problem)
+    /// <summary>
+    /// The member the problem names, else the attribute it is about, else the class name. A problem on the
+    /// constructors (<c>.ctor</c>) is placed on each one the user wrote: its name, or a primary constructor's parameter list.
+    /// </summary>
+    private static IEnumerable<Location> Locate(INamedTypeSymbol type, AttributeData declaring, SpecProblem problem, CancellationToken ct)
     {
-        if (problem.Member.Length > 0)
+        if (problem.Member == WellKnownMemberNames.InstanceConstructorName)
+        {
+            var constructors = UserConstructors(type, ct).ToList();
+            if (constructors.Count > 0) return constructors;
+        }
+        else if (problem.Member.Length > 0)
         {
             var member = type.GetMembers(problem.Member).FirstOrDefault(m => m.Locations.Any(l => l.IsInSource));
-            if (member is not null) return member.Locations.First(l => l.IsInSource);
+            if (member is not null) return new[] { member.Locations.First(l => l.IsInSource) };
         }
         var attribute = problem.Code switch
         {
@@ -65,7 +81,26 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         if (attribute?.ApplicationSyntaxReference is { } reference)
-            return Location.Create(reference.SyntaxTree, reference.Span);
-        return type.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None;
+            return new[] { Location.Create(reference.SyntaxTree, reference.Span) };
+        return new[] { type.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None };
+    }
+
+    /// <summary>Where the user declared instance constructors (the analyzer also sees the generated ones, which it skips).</summary>
+    private static IEnumerable<Location> UserConstructors(INamedTypeSymbol type, CancellationToken ct)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared) continue;
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree.FilePath.EndsWith(HintNames.Suffix, StringComparison.Ordinal)) continue;
+                switch (reference.GetSyntax(ct))
+                {
+                    case ConstructorDeclarationSyntax c: yield return c.Identifier.GetLocation(); break;
+                    case TypeDeclarationSyntax { ParameterList: { } parameters }: yield return parameters.GetLocation(); break;
+                    case var node: yield return node.GetLocation(); break;
+                }
+            }
+        }
     }
 }

@@ -47,8 +47,20 @@ internal static class BlockEmitter
             w.Line($"//   {s.K}. {s.Spec.Member}  {s.Spec.Declaration}");
             w.Line($"//        {Topology.Formula(s.Spec)}{Topology.Details(s.Spec)}");
         }
-        w.Line("// Backward walks them in reverse. Through each residual y = α·x + s·F(·), the incoming gradient");
-        w.Line("// reaches x unchanged (times α: d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.");
+        w.Line("// Backward walks them in reverse.");
+        var kinds = plan.Subs.Select(s => s.Spec).ToList();
+        if (kinds.Any(s => s.Residual && s.Placement != Placement.Post))
+        {
+            w.Line("// Through a residual y = α·x + s·F(·), the incoming gradient dy reaches x unchanged (times α:");
+            w.Line("// d(x + F(x))/dx = 1 + F'(x)), and the branch's gradient is added on top.");
+        }
+        if (kinds.Any(s => s.Residual && s.Placement == Placement.Post))
+        {
+            w.Line("// Through a post-norm residual z = α·x + s·F(x), y = Norm(z), dy first goes back through the norm");
+            w.Line("// (dz = Norm'ᵀ·dy); dz then reaches x unchanged (times α), and the branch's gradient is added on top.");
+        }
+        if (kinds.Any(s => !s.Residual))
+            w.Line("// A plain sublayer (no identity path) sends the whole gradient through its branch (and its norm, if any).");
         w.Line();
         w.Line("#nullable enable");
         w.Line();
@@ -266,7 +278,9 @@ internal static class BlockEmitter
         foreach (var s in plan.Subs)
         {
             w.Line(GeneratedCode);
-            w.Line($"{s.Spec.Accessibility}{(s.Spec.IsNew ? " new" : "")} partial {s.Spec.PropertyType} {GeneratedNames.Identifier(s.Spec.Member)} => {s.Field};");
+            // The definition's modifiers exactly as written (none for an implicitly private property).
+            string modifiers = string.Join(" ", new[] { s.Spec.Accessibility, s.Spec.IsNew ? "new" : "" }.Where(m => m.Length > 0));
+            w.Line($"{(modifiers.Length > 0 ? modifiers + " " : "")}partial {s.Spec.PropertyType} {GeneratedNames.Identifier(s.Spec.Member)} => {s.Field};");
             w.Line();
         }
 
@@ -356,12 +370,12 @@ internal static class BlockEmitter
         }
         else
         {
-            w.Line("// Plain (declared [Plain]): no identity path.");
+            w.Line("// Plain (declared [Plain]): no identity path; the post-norm reads F itself.");
         }
 
         if (d.Placement == Placement.Post)
         {
-            w.Line($"// y = {NormName(d.Norm)}(·)");
+            w.Line($"// y = {NormName(d.Norm)}({(d.Residual ? "z" : "F")})");
             NormForwardCall(w, d.Norm, output, s, combined, c);
         }
     }
@@ -475,13 +489,15 @@ internal static class BlockEmitter
         }
         if (d.Residual)
         {
-            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? "dy (the identity path, unchanged)" : Double(d.Alpha) + "·dy (the identity path)")}, and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Double(d.Scale) + "·")}dy.");
+            // The gradient at the sum: dy, or the post-norm's dz computed above.
+            string dSum = "d" + Topology.SumName(d);
+            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {(d.Alpha == 1.0 ? dSum + " (the identity path, unchanged)" : Double(d.Alpha) + "·" + dSum + " (the identity path)")}, and the branch gets {(d.LearnableScale ? "a·" : d.Scale == 1.0 ? "" : Double(d.Scale) + "·")}{dSum}.");
             w.Line("dBranch.Clear();");
             string scale = d.LearnableScale ? $"p[{s.ScaleIdent}]" : Float(d.Scale);
             w.Line($"ResidualBackward({dIn}, dBranch, {dCombined}, {Float(d.Alpha)}, {scale}, rows);");
             if (d.LearnableScale)
             {
-                w.Line($"// The learnable scale a: dL/da = Σ dy·F(·)");
+                w.Line($"// The learnable scale a: dL/da = Σ {dSum}·F(·)");
                 w.Line($"g[{s.ScaleIdent}] += Dot({dCombined}, {s.Local}Out, rows);");
             }
             dBranchOut = "dBranch";

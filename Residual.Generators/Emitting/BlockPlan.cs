@@ -59,6 +59,9 @@ internal sealed class TensorPlan
     public string Role { get; }
     public Offset Offset { get; }
     public SubPlan? CustomOf { get; }
+
+    /// <summary>The sublayer whose declaration this tensor comes from.</summary>
+    public SubPlan? Owner { get; set; }
 }
 
 internal sealed class SubPlan
@@ -101,7 +104,7 @@ internal sealed class BlockPlan
         var offset = new Offset(0, Enumerable.Empty<string>());
         TensorPlan Add(string name, int[] shape, string init, string role, string value = "0f")
         {
-            var t = new TensorPlan(name, shape, init, value, role, offset);
+            var t = new TensorPlan(name, shape, init, value, role, offset) { Owner = Subs[Subs.Count - 1] };
             Tensors.Add(t);
             offset = offset.Plus(t.Count);
             return t;
@@ -136,7 +139,7 @@ internal sealed class BlockPlan
                     sub.AddTensor("c_proj.bias", Add($"{s.Prefix}.c_proj.bias", new[] { c }, "Zeros", $"output bias of {who}").Ident);
                     break;
                 default:
-                    var t = new TensorPlan(s.Prefix, new int[0], "", "", $"the parameters {Topology.ShortType(s.SublayerType)} describes for {who}", offset, sub);
+                    var t = new TensorPlan(s.Prefix, new int[0], "", "", $"the parameters {Topology.ShortType(s.SublayerType)} describes for {who}", offset, sub) { Owner = sub };
                     Tensors.Add(t);
                     sub.CustomOffset = t.Ident;
                     offset = offset.Plus(sub.CustomCount);

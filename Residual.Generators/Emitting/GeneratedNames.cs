@@ -74,6 +74,26 @@ internal static class GeneratedNames
         return names;
     }
 
+    /// <summary>
+    /// Names the block emitter would declare twice, with the sublayer property whose name makes the second
+    /// one (e.g. <c>A_b</c> and <c>A_b_</c> both give <c>ABOffset</c>; a property <c>_</c> gives <c>Offset</c>, a
+    /// fixed member; a custom sublayer <c>Ln1Weight</c> gives <c>Ln1WeightOffset</c>, the offset of a pre-norm's
+    /// <c>ln_1.weight</c>). The reader refuses such a block instead of writing code that does not compile.
+    /// </summary>
+    public static IEnumerable<(string Member, string Name)> Duplicates(BlockSpec spec)
+    {
+        var plan = new BlockPlan(spec);
+        var seen = new HashSet<string>(s_blockMembers.Concat(s_helpers));
+        foreach (var s in plan.Subs)
+        {
+            var names = new List<string> { s.Field };
+            if (s.Spec.Kind == SublayerKind.Custom) names.Add(s.CustomCount);
+            names.AddRange(plan.Tensors.Where(t => t.Owner == s).Select(t => t.Ident));
+            foreach (var name in names)
+                if (!seen.Add(name)) yield return (s.Spec.Member, name);
+        }
+    }
+
     /// <summary>Every name the model emitter declares on a model class or uses from its base unqualified.</summary>
     public static ISet<string> ForModel() => new HashSet<string>(s_modelMembers.Concat(s_helpers));
 

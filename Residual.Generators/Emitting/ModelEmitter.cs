@@ -9,7 +9,9 @@ internal static class ModelEmitter
     private const string R = "global::Residual.";
     private const string K = "global::Residual.Kernels.";
 
-    public static string Emit(ModelSpec spec)
+    /// <param name="spec">The model.</param>
+    /// <param name="blockHint">Hint name of the block's generated file, or null when another assembly generated it.</param>
+    public static string Emit(ModelSpec spec, string? blockHint)
     {
         var block = spec.Block;
         int c = block.Width, v = spec.Vocab, ctx = spec.Context;
@@ -24,7 +26,7 @@ internal static class ModelEmitter
         w.Line("//");
         w.Line($"// Model {spec.Name}: vocabulary V = {v}, context T ≤ {ctx}, width C = {c}, {spec.Layers} × {block.Name}.");
         w.Line("//   x      = wte[token] + wpe[position]");
-        w.Line($"//   x      ← {block.Name}(x), for layers h.0 … h.{spec.Layers - 1} (see {block.Name}.Residual.g.cs)");
+        w.Line($"//   x      ← {block.Name}(x), for layers h.0 … h.{spec.Layers - 1}{(blockHint is null ? "" : $" (see {blockHint})")}");
         w.Line(hasNorm ? $"//   x      ← {norm}(x)    (ln_f)" : "//   (no final norm: the residual stream reaches the head as it is)");
         w.Line("//   logits = x·wteᵀ           (head tied to the token embedding)");
         w.Line("//   loss   = mean cross-entropy of softmax(logits) against the targets");

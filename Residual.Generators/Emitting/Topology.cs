@@ -35,12 +35,18 @@ internal static class Topology
         return "x ← " + (s.Placement == Placement.Post ? $"{norm}({sum})" : sum);
     }
 
-    /// <summary>The residual add alone, e.g. <c>y = x + F</c> or <c>y = 1.3·x + a·F (a learnable, starts at 0)</c>.</summary>
+    /// <summary>
+    /// The residual add alone, e.g. <c>y = x + F</c> or <c>y = 1.3·x + a·F (a learnable, starts at 0)</c>; with a
+    /// post-norm the sum is <c>z</c>, which the norm then turns into <c>y = Norm(z)</c>.
+    /// </summary>
     public static string ResidualText(SublayerSpec s)
     {
-        string text = $"y = {Scaled(AlphaText(s), "x")} + {Scaled(ScaleText(s), "F")}";
+        string text = $"{SumName(s)} = {Scaled(AlphaText(s), "x")} + {Scaled(ScaleText(s), "F")}";
         return s.LearnableScale ? text + $" (a learnable, starts at {Double(s.Scale)})" : text;
     }
+
+    /// <summary>What the residual add produces: the output <c>y</c>, or <c>z</c> when a post-norm follows.</summary>
+    public static string SumName(SublayerSpec s) => s.Placement == Placement.Post ? "z" : "y";
 
     public static string Details(SublayerSpec s) => s.Kind switch
     {

@@ -24,12 +24,19 @@ internal static class DeclarationReader
         bool inSource = type.Locations.Any(l => l.IsInSource);
         var problems = new List<SpecProblem>();
         CheckType(type, "block", problems, ct);
-        CheckAttributes(type, problems, "", ct);
+        if (inSource)
+        {
+            CheckConstructors(type, "block", problems, ct);
+            // Inherited members could be hidden by generated ones, and the generated constructors call base().
+            if (type.BaseType is { } baseType && baseType.SpecialType != SpecialType.System_Object)
+                problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The block class '{type.Name}' must derive from object, not '{baseType.Name}': inherited members and base constructors break the generated code."));
+        }
+        var broken = CheckAttributes(type, problems, "", ct);
 
         int width = 0;
         var blockAttr = FindAttribute(type, KnownNames.Block);
         if (blockAttr is not null) width = NamedInt(blockAttr, "Width");
-        if (width <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
+        if (width <= 0 && !broken.Contains(KnownNames.Block)) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
         if (FindAttribute(type, KnownNames.Residual) is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on block '{type.Name}' wraps the whole block; put it on each sublayer."));
 
@@ -39,16 +46,20 @@ internal static class DeclarationReader
 
         var sublayers = new List<SublayerSpec>();
         var kindCounts = new Dictionary<SublayerKind, int>();
-        var usedPrefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in type.GetMembers())
         {
             ct.ThrowIfCancellationRequested();
             if (member is not IPropertySymbol property) continue;
             var sublayerAttr = FindAttribute(property, KnownNames.Sublayer);
-            if (sublayerAttr is null) continue;
-            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, usedPrefixes, problems, ct);
+            if (sublayerAttr is null)
+            {
+                if (inSource) CheckWiringWithoutSublayer(property, problems);
+                continue;
+            }
+            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, ct);
             if (spec is not null) sublayers.Add(spec);
         }
+        AssignCustomPrefixes(sublayers);
 
         bool constantCount = !sublayers.Any(s => s.Kind == SublayerKind.Custom);
         long parameterFloats = 0;
@@ -74,7 +85,11 @@ internal static class DeclarationReader
             NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), width, constantCount, parameterFloats,
             new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems));
         if (inSource && problems.Count == 0)
+        {
             CheckNames(type, "block", GeneratedNames.ForBlock(block), problems);
+            foreach (var (member, name) in GeneratedNames.Duplicates(block).Distinct())
+                problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
+        }
         return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
     }
 
@@ -82,16 +97,18 @@ internal static class DeclarationReader
     {
         var problems = new List<SpecProblem>();
         CheckType(type, "model", problems, ct);
-        CheckAttributes(type, problems, "", ct);
+        CheckConstructors(type, "model", problems, ct);
+        var broken = CheckAttributes(type, problems, "", ct);
         var attr = FindAttribute(type, KnownNames.Model);
         int vocab = attr is null ? 0 : NamedInt(attr, "Vocab");
         int context = attr is null ? 0 : NamedInt(attr, "Context");
         int layers = attr is null ? 0 : NamedInt(attr, "Layers");
         int finalNorm = attr is null ? 1 : NamedInt(attr, "FinalNorm", 1);
-        if (vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab})."));
-        if (context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
-        if (layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
-        if (finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
+        bool checkSizes = !broken.Contains(KnownNames.Model);
+        if (checkSizes && vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab})."));
+        if (checkSizes && context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
+        if (checkSizes && layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
+        if (checkSizes && finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
         if (FindAttribute(type, KnownNames.Residual) is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on model '{type.Name}' would wrap the whole stack; put it on each sublayer of the block."));
 
@@ -127,13 +144,15 @@ internal static class DeclarationReader
     private static SublayerSpec? ReadSublayer(
         IPropertySymbol property, AttributeData sublayerAttr, int width, bool inSource,
         INamedTypeSymbol? attention, INamedTypeSymbol? feedForward, INamedTypeSymbol? sublayerBase,
-        Dictionary<SublayerKind, int> kindCounts, HashSet<string> usedPrefixes, List<SpecProblem> problems, CancellationToken ct)
+        Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, CancellationToken ct)
     {
         string name = property.Name;
         int before = problems.Count;
         void Problem(string code, string message) => problems.Add(new SpecProblem(code, name, message));
 
-        CheckAttributes(property, problems, name, ct);
+        var broken = CheckAttributes(property, problems, name, ct);
+        // The values of an attribute with errors are whatever the compiler recovered: not checked (the compiler explains).
+        bool sublayerValues = !broken.Contains(KnownNames.Sublayer);
         // Partial-ness only means something in source; a referenced block's properties were implemented there.
         // Analyzers see the compilation with the generated source added: that implementation part is ours, not the user's.
         bool partial = !inSource || (property.IsPartialDefinition && (property.PartialImplementationPart is null || IsGenerated(property.PartialImplementationPart)));
@@ -143,7 +162,8 @@ internal static class DeclarationReader
             Problem(ProblemCodes.InvalidMember, $"Sublayer '{name}' must be declared as a non-virtual 'partial' instance property with only a getter, for example 'public partial {(sublayerType ?? property.Type).Name} {name} {{ get; }}'.");
 
         SublayerKind kind = SublayerKind.Custom;
-        if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
+        if (!sublayerValues) { }
+        else if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
         {
             Problem(ProblemCodes.NotASublayer, $"[Sublayer] on '{name}' needs a type: [Sublayer(typeof(Attention))].");
         }
@@ -156,15 +176,21 @@ internal static class DeclarationReader
         {
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.");
         }
-        if (sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
+        else if (RequiredMembers(sublayerType) is { Count: > 0 } required
+                 && !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SetsRequiredMembers)))
+        {
+            // The generated 'new T()' sets nothing: CS9035 in generated code.
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.");
+        }
+        if (sublayerValues && sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
             Problem(ProblemCodes.InvalidMember, $"Property '{name}' has type '{property.Type.Name}', but [Sublayer] names '{sublayerType.Name}'; declare it as '{sublayerType.Name}'.");
 
         int heads = NamedInt(sublayerAttr, "Heads");
         int hidden = NamedInt(sublayerAttr, "Hidden");
         int activation = NamedInt(sublayerAttr, "Activation");
-        if (kind == SublayerKind.Attention && (heads <= 0 || (width > 0 && width % heads != 0)))
+        if (sublayerValues && kind == SublayerKind.Attention && (heads <= 0 || (width > 0 && width % heads != 0)))
             Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).");
-        if (kind == SublayerKind.FeedForward)
+        if (sublayerValues && kind == SublayerKind.FeedForward)
         {
             bool defaulted = hidden == 0;
             if (defaulted) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
@@ -187,14 +213,14 @@ internal static class DeclarationReader
         var placement = preAttr is not null ? Placement.Pre : postAttr is not null ? Placement.Post : Placement.None;
         var normAttr = preAttr ?? postAttr;
         int norm = normAttr is null ? 0 : CtorInt(normAttr, 1);
-        if (normAttr is not null && norm is not (1 or 2))
+        if (normAttr is not null && norm is not (1 or 2) && !broken.Contains(normAttr.AttributeClass!.ToDisplayString()))
             Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).");
 
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
         bool learnable = residualAttr is not null && NamedBool(residualAttr, "Learnable");
         // The generated code computes in float: a double beyond float range would become infinity there.
-        if (!IsFiniteFloat(scale) || !IsFiniteFloat(alpha))
+        if ((!IsFiniteFloat(scale) || !IsFiniteFloat(alpha)) && !broken.Contains(KnownNames.Residual))
             Problem(ProblemCodes.InvalidSize, $"The residual on '{name}' needs Scale and Alpha that are finite as floats (|value| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got Scale = {scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, Alpha = {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
 
         if (problems.Count > before || sublayerType is null) return null;
@@ -205,14 +231,13 @@ internal static class DeclarationReader
         {
             SublayerKind.Attention => seen == 0 ? "attn" : $"attn{seen + 1}",
             SublayerKind.FeedForward => seen == 0 ? "mlp" : $"mlp{seen + 1}",
-            // 'Mix' and 'mix' both snake-case to 'mix': the second becomes 'mix_2' (k = its position).
-            _ => UniquePrefix(SnakeCase(name), kindCounts.Values.Sum(), usedPrefixes),
+            // Made unique by AssignCustomPrefixes once every sublayer is read.
+            _ => SnakeCase(name),
         };
-        usedPrefixes.Add(prefix);
 
         return new SublayerSpec(
             name,
-            AccessibilityText(property.DeclaredAccessibility),
+            AccessibilityAsWritten(property, ct),
             IsNew(property, ct),
             // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability.
             property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
@@ -225,6 +250,18 @@ internal static class DeclarationReader
             prefix, DeclarationText(property, ct));
     }
 
+    /// <summary>[Residual], [Plain], [PreNorm] or [PostNorm] on a property without [Sublayer] wires nothing: say so rather than ignore it.</summary>
+    private static void CheckWiringWithoutSublayer(IPropertySymbol property, List<SpecProblem> problems)
+    {
+        var wiring = new[] { KnownNames.Residual, KnownNames.Plain, KnownNames.PreNorm, KnownNames.PostNorm }
+            .Where(n => FindAttribute(property, n) is not null)
+            .Select(n => "[" + n.Substring("Residual.".Length, n.Length - "Residual.".Length - "Attribute".Length) + "]")
+            .ToList();
+        if (wiring.Count > 0)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidMember, property.Name,
+                $"Property '{property.Name}' has wiring ({string.Join(", ", wiring)}) but no [Sublayer]; add [Sublayer(typeof(...))] to make it a sublayer, or remove the wiring."));
+    }
+
     private static void CheckType(INamedTypeSymbol type, string what, List<SpecProblem> problems, CancellationToken ct)
     {
         bool partial = type.DeclaringSyntaxReferences.All(r => r.GetSyntax(ct) is TypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.PartialKeyword));
@@ -233,6 +270,24 @@ internal static class DeclarationReader
         if (type.ContainingType is not null) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' must be a top-level type."));
         if (type.IsStatic || type.IsAbstract || type.TypeKind != TypeKind.Class) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} '{type.Name}' must be a non-static, non-abstract class."));
         if (IsFileLocal(type)) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is file-local; the generated code is in another file. Declare it without 'file'."));
+        if (type.IsRecord) problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} '{type.Name}' is a record; the generator completes only a 'partial class'."));
+        // The same sentence from both readers, so that the analyzer reports it once.
+        if (FindAttribute(type, KnownNames.Block) is not null && FindAttribute(type, KnownNames.Model) is not null)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The class '{type.Name}' has both [Block] and [Model]; a class is either a block or a model."));
+    }
+
+    /// <summary>
+    /// The generator declares a block's and a model's constructors: a user constructor with the same
+    /// parameters clashes (CS0111), a primary constructor must be chained to (CS8862), and any other one
+    /// leaves the generated fields unassigned (CS8618). Reported once, on <c>.ctor</c>: the analyzer places it
+    /// on every constructor (or parameter list) the user wrote.
+    /// </summary>
+    private static void CheckConstructors(INamedTypeSymbol type, string what, List<SpecProblem> problems, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && !IsGenerated(c)))
+            problems.Add(new SpecProblem(ProblemCodes.InvalidMember, WellKnownMemberNames.InstanceConstructorName,
+                $"The generator declares the constructors of the {what} class '{type.Name}'; remove this constructor (initialise other state in field initializers)."));
     }
 
     /// <summary>
@@ -241,17 +296,24 @@ internal static class DeclarationReader
     /// exist (dropped from <see cref="AttributeData.NamedArguments"/>) or is given twice, or the same
     /// attribute twice. The compiler reports the error; the generator must not build on the values it recovered.
     /// Works from the attribute data and its own syntax node only (no semantic model), so it stays cheap.
+    /// Returns the metadata names of those attributes: their values are not checked (a recovered value, or 0,
+    /// would add a spurious size error on top of the compiler's own).
     /// </summary>
-    private static void CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
+    private static HashSet<string> CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in symbol.GetAttributes())
         {
             if (a.AttributeClass is not { } c || c.ContainingNamespace?.ToDisplayString() != "Residual" || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
             string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
             if (!seen.Add(c.Name) || HasErrors(a, ct))
+            {
                 problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{shown}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
+                broken.Add(c.ToDisplayString());
+            }
         }
+        return broken;
     }
 
     private static bool HasErrors(AttributeData a, CancellationToken ct)
@@ -288,6 +350,16 @@ internal static class DeclarationReader
         foreach (var r in property.DeclaringSyntaxReferences)
             if (r.GetSyntax(ct) is PropertyDeclarationSyntax p && p.Modifiers.Any(SyntaxKind.NewKeyword)) return true;
         return false;
+    }
+
+    /// <summary>The names of the type's <c>required</c> fields and properties, its base types' included.</summary>
+    private static List<string> RequiredMembers(INamedTypeSymbol type)
+    {
+        var names = new List<string>();
+        for (var t = type; t is not null; t = t.BaseType)
+            foreach (var m in t.GetMembers())
+                if (m is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true } && !names.Contains(m.Name)) names.Add(m.Name);
+        return names;
     }
 
     private static bool IsFiniteFloat(double value)
@@ -364,6 +436,31 @@ internal static class DeclarationReader
         public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
     }
 
+    /// <summary>
+    /// Tensor-name prefixes of custom sublayers: the property snake-cased, unless a built-in tensor of the block
+    /// already uses that prefix (<c>attn</c>, <c>mlp2</c>, <c>ln_1</c>, <c>res_2</c>), or another custom sublayer does
+    /// (<c>Mix</c> and <c>mix</c>): then <c>_k</c> is appended, k its position. Built-in names (GPT-2's) never change.
+    /// </summary>
+    private static void AssignCustomPrefixes(List<SublayerSpec> sublayers)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < sublayers.Count; i++)
+        {
+            var s = sublayers[i];
+            int k = i + 1; // as BlockPlan numbers ln_k and res_k
+            if (s.Kind != SublayerKind.Custom) used.Add(s.Prefix);
+            if (s.Placement != Placement.None) used.Add($"ln_{k}");
+            if (s.Residual && s.LearnableScale) used.Add($"res_{k}");
+        }
+        for (int i = 0; i < sublayers.Count; i++)
+        {
+            if (sublayers[i].Kind != SublayerKind.Custom) continue;
+            string prefix = UniquePrefix(sublayers[i].Prefix, i + 1, used);
+            used.Add(prefix);
+            sublayers[i] = sublayers[i] with { Prefix = prefix };
+        }
+    }
+
     private static string UniquePrefix(string prefix, int k, HashSet<string> used)
     {
         string candidate = prefix;
@@ -402,7 +499,11 @@ internal static class DeclarationReader
     {
         foreach (var kv in a.NamedArguments)
             if (kv.Key == name && kv.Value.Value is { } v)
-                return v is int i ? i : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+            {
+                if (v is int i) return i;
+                try { return Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture); }
+                catch (Exception e) when (e is OverflowException or InvalidCastException or FormatException) { return fallback; } // a mistyped value, reported by the compiler
+            }
         return fallback;
     }
 
@@ -410,7 +511,10 @@ internal static class DeclarationReader
     {
         foreach (var kv in a.NamedArguments)
             if (kv.Key == name && kv.Value.Value is { } v)
-                return Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
+            {
+                try { return Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture); }
+                catch (Exception e) when (e is InvalidCastException or FormatException) { return fallback; } // a mistyped value, reported by the compiler
+            }
         return fallback;
     }
 
@@ -432,15 +536,19 @@ internal static class DeclarationReader
         return string.Join(".", segments);
     }
 
-    private static string AccessibilityText(Accessibility a) => a switch
+    /// <summary>
+    /// The accessibility keywords of the property's definition as written (<c>protected internal</c>, or nothing):
+    /// both parts of a partial property must say the same (CS8799), so an implicit <c>private</c> stays implicit.
+    /// </summary>
+    private static string AccessibilityAsWritten(IPropertySymbol property, CancellationToken ct)
     {
-        Accessibility.Public => "public",
-        Accessibility.Internal => "internal",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
+        foreach (var r in property.DeclaringSyntaxReferences)
+            if (r.GetSyntax(ct) is PropertyDeclarationSyntax p)
+                return string.Join(" ", p.Modifiers
+                    .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.InternalKeyword))
+                    .Select(m => m.Text));
+        return "";
+    }
 
     private static string SnakeCase(string name) =>
         Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();

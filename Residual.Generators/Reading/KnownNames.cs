@@ -15,6 +15,7 @@ internal static class KnownNames
     public const string FeedForwardType = "Residual.FeedForward";
     public const string SublayerBase = "Residual.Sublayer";
     public const string Transformer = "Residual.Transformer`1";
+    public const string SetsRequiredMembers = "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute";
 }
 
 /// <summary>Problem codes shared by the reader (which finds them) and the analyzers (which report them).</summary>

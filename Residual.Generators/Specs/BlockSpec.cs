@@ -8,7 +8,7 @@ internal sealed record SpecProblem(string Code, string Member, string Message);
 
 /// <summary>One sublayer as declared on a block property.</summary>
 /// <param name="Member">Property name.</param>
-/// <param name="Accessibility">C# accessibility keywords of the property declaration.</param>
+/// <param name="Accessibility">The accessibility keywords of the property definition as written (empty when it has none).</param>
 /// <param name="IsNew">The definition says <c>new</c> (it hides an inherited member); the implementation must repeat it.</param>
 /// <param name="PropertyType">Fully qualified property type (<c>global::...</c>).</param>
 /// <param name="SublayerType">Fully qualified type named in <c>[Sublayer(typeof(...))]</c>.</param>
