@@ -69,7 +69,8 @@ public sealed class DeclarationAnalyzerTests
     [Theory]
     // header, extra members, text under each squiggle
     [InlineData("public partial class Bad", "public Bad() { }", "Bad")]
-    [InlineData("public partial class Bad", "public Bad(int depth) { }\n public Bad(string name) : this(1) { }", "Bad|Bad")]
+    [InlineData("public partial class Bad", "public Bad(int depth) { }\n public Bad(string name) : this(1) { }", "Bad")]
+    [InlineData("public partial class Bad", "public Bad(int depth) { }\n public Bad(ModelOptions? options) : this(options, 1) { }\n private Bad(ModelOptions? o, int d) : this(o) { }", "Bad|Bad")]
     [InlineData("public partial class Bad(int depth)", "", "(int depth)")]
     public void User_constructor_on_a_block_gets_RES0013_on_each_constructor(string header, string extra, string squiggled)
     {

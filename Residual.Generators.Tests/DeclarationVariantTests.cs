@@ -115,7 +115,8 @@ public class DeclarationVariantTests
                 [Model(Vocab = 5, Context = 4, Layers = 3, FinalNorm = Norm.RMSNorm)]
                 public sealed partial class Lm : Transformer<Blocks.Core.Layer>
                 {
-                    public static Lm WithSeed(ulong seed) => new(new ModelOptions { Seed = seed });
+                    // A constructor of one's own is fine when it chains to a generated one.
+                    public Lm(ulong seed) : this(new ModelOptions { Seed = seed }) { }
                 }
             }
             """, ["Layer.Residual.g.cs", "Lm.Residual.g.cs"]),

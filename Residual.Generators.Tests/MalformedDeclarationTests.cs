@@ -131,6 +131,7 @@ public class MalformedDeclarationTests
         ["Block whose properties have no [Sublayer]"] = (Block("    public int Depth => 1;"), ["Bad"]),
         ["Block with a parameterless constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad() {{ }}"), ["Bad"]),
         ["Block with a constructor like the generated one"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(ModelOptions? options = null) {{ }}"), ["Bad"]),
+        ["Block with a chaining constructor like the generated one"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(ModelOptions? options) : this(options, 0) {{ }}\n    private Bad(ModelOptions? options, int unused) : this(options) {{ }}"), ["Bad"]),
         ["Block with a constructor that does not chain"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad(int depth) {{ }}"), ["Bad"]),
         ["Block with a primary constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public partial class Bad(int depth)"), ["Bad"]),
         ["Block deriving from a class"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public class BaseOfBad { public int Depth => 1; }\npublic partial class Bad : BaseOfBad"), ["Bad"]),

@@ -66,7 +66,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     {
         if (problem.Member == WellKnownMemberNames.InstanceConstructorName)
         {
-            var constructors = UserConstructors(type, ct).ToList();
+            var constructors = RefusedConstructors(type, declaring, ct).ToList();
             if (constructors.Count > 0) return constructors;
         }
         else if (problem.Member.Length > 0)
@@ -85,15 +85,15 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         return new[] { type.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None };
     }
 
-    /// <summary>Where the user declared instance constructors (the analyzer also sees the generated ones, which it skips).</summary>
-    private static IEnumerable<Location> UserConstructors(INamedTypeSymbol type, CancellationToken ct)
+    /// <summary>Where the user declared the constructors the reader refuses (generated and chaining ones are fine).</summary>
+    private static IEnumerable<Location> RefusedConstructors(INamedTypeSymbol type, AttributeData declaring, CancellationToken ct)
     {
+        bool block = declaring.AttributeClass?.ToDisplayString() == KnownNames.Block;
         foreach (var constructor in type.InstanceConstructors)
         {
-            if (constructor.IsImplicitlyDeclared) continue;
+            if (!DeclarationReader.IsRefusedConstructor(constructor, block, ct)) continue;
             foreach (var reference in constructor.DeclaringSyntaxReferences)
             {
-                if (reference.SyntaxTree.FilePath.EndsWith(HintNames.Suffix, StringComparison.Ordinal)) continue;
                 switch (reference.GetSyntax(ct))
                 {
                     case ConstructorDeclarationSyntax c: yield return c.Identifier.GetLocation(); break;

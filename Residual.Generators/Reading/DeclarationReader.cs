@@ -278,16 +278,28 @@ internal static class DeclarationReader
 
     /// <summary>
     /// The generator declares a block's and a model's constructors: a user constructor with the same
-    /// parameters clashes (CS0111), a primary constructor must be chained to (CS8862), and any other one
-    /// leaves the generated fields unassigned (CS8618). Reported once, on <c>.ctor</c>: the analyzer places it
-    /// on every constructor (or parameter list) the user wrote.
+    /// parameters clashes (CS0111), a primary constructor must be chained to (CS8862), and one that does not
+    /// chain to a generated constructor with <c>: this(...)</c> leaves the generated fields unassigned (CS8618).
+    /// Reported once, on <c>.ctor</c>: the analyzer places it on every such constructor.
     /// </summary>
     private static void CheckConstructors(INamedTypeSymbol type, string what, List<SpecProblem> problems, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && !IsGenerated(c)))
+        if (type.InstanceConstructors.Any(c => IsRefusedConstructor(c, what == "block", ct)))
             problems.Add(new SpecProblem(ProblemCodes.InvalidMember, WellKnownMemberNames.InstanceConstructorName,
-                $"The generator declares the constructors of the {what} class '{type.Name}'; remove this constructor (initialise other state in field initializers)."));
+                $"The generator declares the constructors of the {what} class '{type.Name}'; a constructor of your own must chain to one of them with ': this(...)' and take other parameters (or initialise state in field initializers)."));
+    }
+
+    /// <summary>Whether a constructor the user wrote cannot live beside the generated ones (see <see cref="CheckConstructors"/>).</summary>
+    internal static bool IsRefusedConstructor(IMethodSymbol constructor, bool block, CancellationToken ct)
+    {
+        if (constructor.IsImplicitlyDeclared || IsGenerated(constructor)) return false;
+        string parameters = string.Join(",", constructor.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
+        bool clashes = parameters == "global::Residual.ModelOptions"
+            || (block && parameters == "global::Residual.ParameterArena,global::Residual.ParameterArena,int");
+        bool chains = constructor.DeclaringSyntaxReferences.All(r =>
+            r.GetSyntax(ct) is ConstructorDeclarationSyntax { Initializer: { } init } && init.IsKind(SyntaxKind.ThisConstructorInitializer));
+        return clashes || !chains;
     }
 
     /// <summary>
