@@ -51,6 +51,25 @@ public sealed class ReadmeQuickStartTests
         Assert.Contains("parameters", output);
     }
 
+    /// <summary>
+    /// The README's excerpt of generated code (its second C# block, with <c>...</c> for what it leaves out) must
+    /// be what the generator really writes for the quick-start's block: every line it shows is in the generated file.
+    /// </summary>
+    [Fact]
+    public void Readme_excerpt_of_generated_code_matches_the_generator_output()
+    {
+        string readme = File.ReadAllText(Path.Combine(Snapshot.ProjectDirectory, "..", "README.md"));
+        var blocks = Regex.Matches(readme, @"^```csharp\r?\n(.*?)^```\s*$", RegexOptions.Singleline | RegexOptions.Multiline);
+        Assert.True(blocks.Count >= 2, "README.md should show an excerpt of generated code as its second C# block.");
+        var run = GeneratorHarness.Run(ImplicitUsings, FirstCSharpBlock(readme));
+        string generated = run.Sources["GptBlock.Residual.g.cs"];
+        var lines = new System.Collections.Generic.HashSet<string>(generated.Split('\n').Select(l => l.Trim()));
+
+        var missing = blocks[1].Groups[1].Value.Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && l != "..." && !lines.Contains(l)).ToList();
+        Assert.True(missing.Count == 0, "Lines of the README's excerpt that the generator does not write:\n" + string.Join("\n", missing));
+    }
+
     /// <summary>The text between the first <c>```csharp</c> fence and its closing fence.</summary>
     private static string FirstCSharpBlock(string markdown)
     {
