@@ -3,14 +3,14 @@ using Residual.Runtime.Tests.Generated;
 using Residual.Training;
 using Xunit;
 
-namespace Residual.Runtime.Tests.Allocation;
+namespace Residual.Runtime.Tests.Training;
 
 /// <summary>
 /// A training loop runs millions of steps: after the first step has sized the activation memory, a step
 /// (forward, zero gradients, backward, optimizer update) must not allocate. Counted on the current thread,
 /// so this is a property of the code, not a timing.
 /// </summary>
-public sealed class AllocationTests
+public sealed class TrainingStepAllocationTests
 {
     [Fact]
     public void Training_step_allocates_nothing_after_the_first()
