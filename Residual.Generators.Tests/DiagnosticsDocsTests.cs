@@ -14,7 +14,7 @@ namespace Residual.Generators.Tests;
 /// </summary>
 public sealed class DiagnosticsDocsTests
 {
-    private static string Docs => Path.GetFullPath(Path.Combine(Snapshot.ProjectDirectory, "..", "docs", "diagnostics"));
+    private static string Docs => RepositoryFiles.PathOf("docs", "diagnostics");
 
     public static TheoryData<string> Pages =>
         new(Directory.GetFiles(Docs, "RES*.md").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n)!);
@@ -49,8 +49,7 @@ public sealed class DiagnosticsDocsTests
         foreach (var section in Regex.Split(markdown, @"^## ", RegexOptions.Multiline).Skip(1))
         {
             string heading = section[..section.IndexOf('\n')].Trim();
-            result[heading] = Regex.Matches(section, @"^```csharp\r?\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)
-                .Select(m => m.Groups[1].Value).ToList();
+            result[heading] = RepositoryFiles.CSharpBlocks(section).ToList();
         }
         return result;
     }

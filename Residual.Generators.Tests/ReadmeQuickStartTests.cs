@@ -32,7 +32,7 @@ public sealed class ReadmeQuickStartTests
     [Fact]
     public void Readme_quick_start_builds_without_warnings_and_prints_a_falling_loss()
     {
-        string program = FirstCSharpBlock(File.ReadAllText(Path.Combine(Snapshot.ProjectDirectory, "..", "README.md")));
+        string program = ReadmeBlocks()[0];
         var trees = new[] { program, ImplicitUsings }
             .Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: i == 0 ? "Program.cs" : "GlobalUsings.g.cs"))
             .ToArray();
@@ -58,24 +58,23 @@ public sealed class ReadmeQuickStartTests
     [Fact]
     public void Readme_excerpt_of_generated_code_matches_the_generator_output()
     {
-        string readme = File.ReadAllText(Path.Combine(Snapshot.ProjectDirectory, "..", "README.md"));
-        var blocks = Regex.Matches(readme, @"^```csharp\r?\n(.*?)^```\s*$", RegexOptions.Singleline | RegexOptions.Multiline);
+        var blocks = ReadmeBlocks();
         Assert.True(blocks.Count >= 2, "README.md should show an excerpt of generated code as its second C# block.");
-        var run = GeneratorHarness.Run(ImplicitUsings, FirstCSharpBlock(readme));
+        var run = GeneratorHarness.Run(ImplicitUsings, blocks[0]);
         string generated = run.Sources["GptBlock.Residual.g.cs"];
         var lines = new System.Collections.Generic.HashSet<string>(generated.Split('\n').Select(l => l.Trim()));
 
-        var missing = blocks[1].Groups[1].Value.Split('\n').Select(l => l.Trim())
+        var missing = blocks[1].Split('\n').Select(l => l.Trim())
             .Where(l => l.Length > 0 && l != "..." && !lines.Contains(l)).ToList();
         Assert.True(missing.Count == 0, "Lines of the README's excerpt that the generator does not write:\n" + string.Join("\n", missing));
     }
 
-    /// <summary>The text between the first <c>```csharp</c> fence and its closing fence.</summary>
-    private static string FirstCSharpBlock(string markdown)
+    /// <summary>The README's <c>```csharp</c> blocks; the first is the quick-start.</summary>
+    private static System.Collections.Generic.IReadOnlyList<string> ReadmeBlocks()
     {
-        var match = Regex.Match(markdown, @"^```csharp\r?\n(.*?)^```\s*$", RegexOptions.Singleline | RegexOptions.Multiline);
-        Assert.True(match.Success, "README.md has no ```csharp block.");
-        return match.Groups[1].Value;
+        var blocks = RepositoryFiles.CSharpBlocks(RepositoryFiles.Read("README.md"));
+        Assert.True(blocks.Count > 0, "README.md has no ```csharp block.");
+        return blocks;
     }
 
     /// <summary>Emits the program, runs its entry point in a collectible context, and returns what it wrote to the console.</summary>

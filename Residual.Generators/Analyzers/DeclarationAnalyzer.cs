@@ -76,7 +76,7 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         }
         var attribute = problem.Code switch
         {
-            ProblemCodes.ResidualAroundBlock => type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.Residual),
+            ProblemCodes.ResidualAroundBlock => DeclarationReader.FindAttribute(type, KnownNames.Residual),
             ProblemCodes.InvalidSize => declaring,
             _ => null,
         };

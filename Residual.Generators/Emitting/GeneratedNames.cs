@@ -60,38 +60,28 @@ internal static class GeneratedNames
         return camel + (camel.Length > 0 && char.IsDigit(camel[camel.Length - 1]) ? "_" : "") + k;
     }
 
-    /// <summary>Every name the block emitter declares on <paramref name="spec"/>'s class (without the sublayer properties themselves).</summary>
-    public static ISet<string> ForBlock(BlockSpec spec)
+    /// <summary>
+    /// Every name the block emitter declares on <paramref name="spec"/>'s class (without the sublayer properties
+    /// themselves), from one walk over its plan, and the names it would declare twice, with the sublayer property
+    /// whose name makes the second one (e.g. <c>A_b</c> and <c>A_b_</c> both give <c>ABOffset</c>; a property <c>_</c>
+    /// gives <c>Offset</c>, a fixed member; a custom sublayer <c>Ln1Weight</c> gives <c>Ln1WeightOffset</c>, the offset
+    /// of a pre-norm's <c>ln_1.weight</c>). The reader refuses such a block instead of writing code that does not compile.
+    /// </summary>
+    public static (ISet<string> Names, IReadOnlyList<(string Member, string Name)> Duplicates) ForBlock(BlockSpec spec)
     {
         var plan = new BlockPlan(spec);
         var names = new HashSet<string>(s_blockMembers.Concat(s_helpers));
+        var duplicates = new List<(string Member, string Name)>();
         foreach (var s in plan.Subs)
         {
-            names.Add(s.Field);
-            if (s.Spec.Kind == SublayerKind.Custom) names.Add(s.CustomCount);
+            var declared = new List<string> { s.Field };
+            if (s.Spec.Kind == SublayerKind.Custom) declared.Add(s.CustomCount);
+            // Every tensor belongs to the sublayer that declares it.
+            declared.AddRange(plan.Tensors.Where(t => t.Owner == s).Select(t => t.Ident));
+            foreach (var name in declared)
+                if (!names.Add(name)) duplicates.Add((s.Spec.Member, name));
         }
-        foreach (var t in plan.Tensors) names.Add(t.Ident);
-        return names;
-    }
-
-    /// <summary>
-    /// Names the block emitter would declare twice, with the sublayer property whose name makes the second
-    /// one (e.g. <c>A_b</c> and <c>A_b_</c> both give <c>ABOffset</c>; a property <c>_</c> gives <c>Offset</c>, a
-    /// fixed member; a custom sublayer <c>Ln1Weight</c> gives <c>Ln1WeightOffset</c>, the offset of a pre-norm's
-    /// <c>ln_1.weight</c>). The reader refuses such a block instead of writing code that does not compile.
-    /// </summary>
-    public static IEnumerable<(string Member, string Name)> Duplicates(BlockSpec spec)
-    {
-        var plan = new BlockPlan(spec);
-        var seen = new HashSet<string>(s_blockMembers.Concat(s_helpers));
-        foreach (var s in plan.Subs)
-        {
-            var names = new List<string> { s.Field };
-            if (s.Spec.Kind == SublayerKind.Custom) names.Add(s.CustomCount);
-            names.AddRange(plan.Tensors.Where(t => t.Owner == s).Select(t => t.Ident));
-            foreach (var name in names)
-                if (!seen.Add(name)) yield return (s.Spec.Member, name);
-        }
+        return (names, duplicates);
     }
 
     /// <summary>Every name the model emitter declares on a model class or uses from its base unqualified.</summary>

@@ -86,8 +86,9 @@ internal static class DeclarationReader
             new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems));
         if (inSource && problems.Count == 0)
         {
-            CheckNames(type, "block", GeneratedNames.ForBlock(block), problems);
-            foreach (var (member, name) in GeneratedNames.Duplicates(block).Distinct())
+            var (generated, duplicates) = GeneratedNames.ForBlock(block);
+            CheckNames(type, "block", generated, problems);
+            foreach (var (member, name) in duplicates.Distinct())
                 problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
         }
         return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
@@ -177,7 +178,7 @@ internal static class DeclarationReader
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.");
         }
         else if (RequiredMembers(sublayerType) is { Count: > 0 } required
-                 && !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SetsRequiredMembers)))
+                 && !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && FindAttribute(c, KnownNames.SetsRequiredMembers) is not null))
         {
             // The generated 'new T()' sets nothing: CS9035 in generated code.
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.");
@@ -480,7 +481,8 @@ internal static class DeclarationReader
         return candidate;
     }
 
-    private static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
+    /// <summary>The first attribute of the given metadata name on <paramref name="symbol"/>, or null.</summary>
+    internal static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
     {
         foreach (var a in symbol.GetAttributes())
             if (a.AttributeClass is { } c && c.ToDisplayString() == metadataName) return a;
@@ -490,7 +492,7 @@ internal static class DeclarationReader
     /// <summary>Whether a symbol is declared only in a file this generator wrote (hint names end in <c>.Residual.g.cs</c>).</summary>
     private static bool IsGenerated(ISymbol symbol) =>
         symbol.DeclaringSyntaxReferences.Length > 0
-        && symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.EndsWith(".Residual.g.cs", StringComparison.Ordinal));
+        && symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.EndsWith(HintNames.Suffix, StringComparison.Ordinal));
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
     {
