@@ -98,7 +98,6 @@ public abstract class LanguageModel
     {
         Check(tokens, batch, time);
         Run(tokens, batch, time);
-        _hasTargets = false;
     }
 
     /// <summary>
