@@ -33,16 +33,32 @@ public static class ResidualCli
     /// <param name="error">Where errors go.</param>
     /// <param name="cancellation">Stops a <c>train</c> run cleanly (a checkpoint is saved first). From the console, Ctrl+C does this.</param>
     /// <returns>The exit code: 0 on success, 1 on an error, 130 when training was stopped.</returns>
-    public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellation = default)
     {
         var configuration = new InvocationConfiguration
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
-            // Ctrl+C cancels the verb's token; give train time to save its checkpoint before the process is ended.
-            ProcessTerminationTimeout = output is null ? TimeSpan.FromSeconds(60) : null,
+            // Ctrl+C is handled below, so that nothing ends the process while train saves its checkpoint.
+            ProcessTerminationTimeout = null,
         };
-        return Build().Parse(args).InvokeAsync(configuration, cancellation);
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // The first Ctrl+C asks the verb to stop (train saves a checkpoint, then exits); a second one ends the process.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (interrupted.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        if (output is null) Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await Build().Parse(args).InvokeAsync(configuration, interrupted.Token);
+        }
+        finally
+        {
+            if (output is null) Console.CancelKeyPress -= onCancel;
+        }
     }
 
     /// <summary>Runs a verb's body, turning the errors a user can cause into one line on the error writer and exit code 1.</summary>
