@@ -2,6 +2,11 @@ using System;
 using System.Diagnostics;
 using Residual;
 using Residual.Samples;
+using Residual.Samples.Experiments;
+
+// `experiments`: the depth experiments (Experiments/); everything else trains the sample model below.
+if (args.Length > 0 && args[0] == "experiments")
+    return new System.CommandLine.RootCommand("Residual samples") { ExperimentsCommand.Create() }.Parse(args).Invoke();
 
 // Trains a small character-level GPT, declared with the DSL in CharGpt.cs, on the sample's own stories,
 // then lets it write. Everything is seeded: on one machine, the same build prints the same losses and the same text.
@@ -33,3 +38,4 @@ Console.WriteLine("----");
 Console.WriteLine(settings.Prompt + CharVocabulary.Decode(generated));
 Console.WriteLine("----");
 Console.WriteLine($"Done in {total.Elapsed.TotalSeconds:F0} s.");
+return 0;
