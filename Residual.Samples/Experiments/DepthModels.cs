@@ -28,7 +28,7 @@ public static class DepthModels
     public static IReadOnlyList<int> Depths { get; } = [2, 4, 8, 16, 32, 64];
 
     /// <summary>The wirings with a declaration, in report order.</summary>
-    public static IReadOnlyList<Wiring> Wirings { get; } = [Wiring.PreNorm, Wiring.PostNorm, Wiring.Plain];
+    public static IReadOnlyList<Wiring> Wirings { get; } = [Wiring.PreNorm, Wiring.PostNorm, Wiring.WholeBlock, Wiring.Plain];
 
     /// <summary>Creates the model of <paramref name="wiring"/> at <paramref name="depth"/>, initialised from <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No declaration for that wiring or depth.</exception>
@@ -49,6 +49,12 @@ public static class DepthModels
             (Wiring.PostNorm, 16) => new PostNorm16(options),
             (Wiring.PostNorm, 32) => new PostNorm32(options),
             (Wiring.PostNorm, 64) => new PostNorm64(options),
+            (Wiring.WholeBlock, 2) => new WholeBlock2(options),
+            (Wiring.WholeBlock, 4) => new WholeBlock4(options),
+            (Wiring.WholeBlock, 8) => new WholeBlock8(options),
+            (Wiring.WholeBlock, 16) => new WholeBlock16(options),
+            (Wiring.WholeBlock, 32) => new WholeBlock32(options),
+            (Wiring.WholeBlock, 64) => new WholeBlock64(options),
             (Wiring.Plain, 2) => new Plain2(options),
             (Wiring.Plain, 4) => new Plain4(options),
             (Wiring.Plain, 8) => new Plain8(options),

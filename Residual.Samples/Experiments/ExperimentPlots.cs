@@ -26,18 +26,19 @@ public static class ExperimentPlots
         ArgumentNullException.ThrowIfNull(results);
         Directory.CreateDirectory(folder);
         var files = new List<string>();
-        foreach (int depth in results.Settings.GradientDepths)
-        {
-            files.Add(GradientPerLayer(results, depth, folder, stream: true));
-            files.Add(GradientPerLayer(results, depth, folder, stream: false));
-        }
+        foreach (var init in results.Settings.GradientInits)
+            foreach (int depth in results.Settings.GradientDepths)
+            {
+                files.Add(GradientPerLayer(results, depth, init, folder, stream: true));
+                files.Add(GradientPerLayer(results, depth, init, folder, stream: false));
+            }
         files.Add(LossAgainstDepth(results, folder));
         files.Add(ZeroInitAgainstDefault(results, folder));
         return files;
     }
 
     /// <summary>File name of a gradient plot.</summary>
-    public static string GradientFile(int depth, bool stream) => stream ? $"gradient-stream-depth{depth}.png" : $"gradient-parameters-depth{depth}.png";
+    public static string GradientFile(int depth, ProbeInit init, bool stream) => $"gradient-{(stream ? "stream" : "parameters")}-depth{depth}-{init.Key}.png";
 
     /// <summary>File name of the loss-against-depth plot.</summary>
     public const string LossFile = "loss-vs-depth.png";
@@ -45,12 +46,12 @@ public static class ExperimentPlots
     /// <summary>File name of the zero-init plot.</summary>
     public const string ZeroInitFile = "zero-init-vs-default.png";
 
-    private static string GradientPerLayer(ExperimentResults results, int depth, string folder, bool stream)
+    private static string GradientPerLayer(ExperimentResults results, int depth, ProbeInit init, string folder, bool stream)
     {
         var plot = new Plot();
         foreach (var wiring in results.Settings.Wirings)
         {
-            var g = results.Gradient(wiring, depth);
+            var g = results.Gradient(wiring, depth, init);
             if (g is null) continue;
             var values = stream ? g.Stream : g.Parameters;
             var (xs, ys) = Points(Enumerable.Range(0, values.Length).Select(i => (double)i), values.Select(Log10));
@@ -61,12 +62,12 @@ public static class ExperimentPlots
         }
         LogAxis(plot.Axes.Left);
         plot.Title(stream
-            ? $"Residual-stream gradient ‖dL/dx‖ at initialisation, {depth} layers"
-            : $"Parameter gradient ‖dL/dθ‖ of each layer at initialisation, {depth} layers");
+            ? $"Residual-stream gradient ‖dL/dx‖ at initialisation, {depth} layers, {init.Key} init"
+            : $"Parameter gradient ‖dL/dθ‖ per layer at initialisation, {depth} layers, {init.Key} init");
         plot.XLabel(stream ? "stream index l (0 = embedding output, entering layer h.l)" : "layer h.l");
         plot.YLabel(stream ? "‖dL/dx‖ (log scale)" : "‖dL/dθ‖ (log scale)");
         plot.ShowLegend(Alignment.LowerLeft);
-        string file = GradientFile(depth, stream);
+        string file = GradientFile(depth, init, stream);
         plot.SavePng(Path.Combine(folder, file), PlotWidth, PlotHeight);
         return file;
     }
@@ -103,6 +104,7 @@ public static class ExperimentPlots
             foreach (var init in new[] { BranchInit.Default, BranchInit.Zero })
             {
                 var runs = results.Settings.Depths.Select(d => results.Run(wiring, d, init)).OfType<TrainingRun>().ToArray();
+                if (runs.Length == 0) continue;
                 var (xs, ys) = Points(runs.Select(r => Math.Log2(r.Depth)), runs.Select(r => r.FinalValidation));
                 var line = plot.Add.Scatter(xs, ys, ColorOf(wiring));
                 line.LegendText = $"{wiring.Label()}, {(init == BranchInit.Zero ? "zero-init branches" : "default init")}";

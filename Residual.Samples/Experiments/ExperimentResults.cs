@@ -32,7 +32,7 @@ public sealed record TrainingRun(
 /// <summary>Everything one experiments run measured.</summary>
 /// <param name="Settings">What was run.</param>
 /// <param name="Corpus">The text, for the report.</param>
-/// <param name="Gradients">Gradients at initialisation, one per (gradient depth, wiring).</param>
+/// <param name="Gradients">Gradients at initialisation, one per (initialisation, gradient depth, wiring).</param>
 /// <param name="Runs">Training runs, one per (init, wiring, depth).</param>
 /// <param name="Seconds">Wall time of the whole run.</param>
 public sealed record ExperimentResults(ExperimentSettings Settings, string Corpus, IReadOnlyList<LayerGradients> Gradients, IReadOnlyList<TrainingRun> Runs, double Seconds)
@@ -42,6 +42,6 @@ public sealed record ExperimentResults(ExperimentSettings Settings, string Corpu
         Runs.FirstOrDefault(r => r.Wiring == wiring && r.Depth == depth && r.Init == init);
 
     /// <summary>The gradient measurement of that configuration, or null.</summary>
-    public LayerGradients? Gradient(Wiring wiring, int depth) =>
-        Gradients.FirstOrDefault(g => g.Wiring == wiring && g.Depth == depth);
+    public LayerGradients? Gradient(Wiring wiring, int depth, ProbeInit init) =>
+        Gradients.FirstOrDefault(g => g.Wiring == wiring && g.Depth == depth && g.Init == init);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -38,20 +39,25 @@ public sealed class ExperimentRunner
         var options = new ParallelOptions { MaxDegreeOfParallelism = s.Jobs };
 
         // 1. Gradients at initialisation: one forward and backward pass per model.
-        var probes = (from d in s.GradientDepths from w in s.Wirings select (w, d)).ToArray();
+        var probes = (from init in s.GradientInits from d in s.GradientDepths from w in s.Wirings select (w, d, init)).ToArray();
         var gradients = new LayerGradients[probes.Length];
         Parallel.For(0, probes.Length, options, i =>
         {
-            var (w, d) = probes[i];
-            gradients[i] = GradientProbe.Measure(w, d, corpus, s.Seed, s.InitStd, s.GradientBatch, s.Time);
-            Log($"gradient at init  {w.Label(),-22} depth {d,2}: first/last layer {gradients[i].FirstOverLast:G3}");
+            var (w, d, init) = probes[i];
+            gradients[i] = GradientProbe.Measure(w, d, init, corpus, s.Seed, s.GradientBatch, s.Time);
+            Log($"gradient at init ({init.Key,-6}) {w.Label(),-22} depth {d,2}: first/last layer {gradients[i].FirstOverLast:G3}");
         });
 
         // 2 and 3. Training runs; the deepest first, so that the parallel runs finish together.
-        var jobs = (from init in new[] { BranchInit.Default, BranchInit.Zero } from w in s.Wirings from d in s.Depths select (w, d, init))
+        // A plain sublayer's output projection is not a residual branch (Layouts.OutputInit), so OutputInit.Zero leaves the
+        // plain model unchanged: it is trained once.
+        var jobs = (from init in new[] { BranchInit.Default, BranchInit.Zero } from w in s.Wirings from d in s.Depths
+                    where !(init == BranchInit.Zero && w == Wiring.Plain)
+                    select (w, d, init))
             .OrderByDescending(j => j.d).ToArray();
         var runs = new TrainingRun[jobs.Length];
-        Parallel.For(0, jobs.Length, options, i =>
+        // No buffering: each worker takes the next job when it is free (Parallel.For would give each a fixed range).
+        Parallel.ForEach(Partitioner.Create(Enumerable.Range(0, jobs.Length), EnumerablePartitionerOptions.NoBuffering), options, i =>
         {
             var (w, d, init) = jobs[i];
             runs[i] = Train(w, d, init, corpus);

@@ -11,10 +11,13 @@ namespace Residual.Samples.Experiments;
 public sealed record ExperimentSettings
 {
     /// <summary>Depths trained for the loss-against-depth results (each must have a declaration in <see cref="DepthModels"/>).</summary>
-    public IReadOnlyList<int> Depths { get; init; } = [2, 4, 8, 16, 32, 64];
+    public IReadOnlyList<int> Depths { get; init; } = [2, 4, 8, 16, 32];
 
     /// <summary>Depths whose gradient at initialisation is measured layer by layer (one plot each).</summary>
-    public IReadOnlyList<int> GradientDepths { get; init; } = [16, 64];
+    public IReadOnlyList<int> GradientDepths { get; init; } = [16, 32];
+
+    /// <summary>Initialisations the gradients are measured at.</summary>
+    public IReadOnlyList<ProbeInit> GradientInits { get; init; } = [ProbeInit.Gpt2, ProbeInit.Xavier];
 
     /// <summary>Wirings compared.</summary>
     public IReadOnlyList<Wiring> Wirings { get; init; } = DepthModels.Wirings;
@@ -26,7 +29,7 @@ public sealed record ExperimentSettings
     public float InitStd { get; init; } = 0.02f;
 
     /// <summary>Optimizer steps of the fixed training budget.</summary>
-    public int Steps { get; init; } = 600;
+    public int Steps { get; init; } = 400;
 
     /// <summary>Sequences per training batch.</summary>
     public int Batch { get; init; } = 16;
@@ -34,14 +37,14 @@ public sealed record ExperimentSettings
     /// <summary>Characters per sequence.</summary>
     public int Time { get; init; } = DepthModels.Context;
 
-    /// <summary>Peak learning rate of AdamW (the same for every wiring and depth).</summary>
-    public float LearningRate { get; init; } = 3e-3f;
+    /// <summary>Peak learning rate of AdamW, the same for every wiring and depth (the sample's 1e-2).</summary>
+    public float LearningRate { get; init; } = 1e-2f;
 
     /// <summary>Learning rate the cosine decay approaches at the end.</summary>
-    public float MinLearningRate { get; init; } = 3e-4f;
+    public float MinLearningRate { get; init; } = 1e-3f;
 
     /// <summary>Linear warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 30;
+    public int WarmupSteps { get; init; } = 40;
 
     /// <summary>AdamW's decoupled weight decay.</summary>
     public float WeightDecay { get; init; } = 0.1f;
@@ -64,7 +67,7 @@ public sealed record ExperimentSettings
     /// <summary>Whether this is the quick preset (recorded in the report).</summary>
     public bool IsQuick { get; init; }
 
-    /// <summary>The full run: depths 2–64, 600 steps of 16×32 characters.</summary>
+    /// <summary>The full run: depths 2–32, 400 steps of 16×32 characters (add 64 with <c>--depths 2 4 8 16 32 64</c>).</summary>
     public static ExperimentSettings Full { get; } = new();
 
     /// <summary>The quick run: depths 2, 4, 8 and 16, 150 steps of 8×32 characters, gradients at depth 16.</summary>

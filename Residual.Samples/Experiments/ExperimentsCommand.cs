@@ -25,7 +25,7 @@ public static class ExperimentsCommand
         };
         var steps = new Option<int?>("--steps")
         {
-            Description = "Training steps per run (overrides the preset: 600 full, 150 quick).",
+            Description = "Training steps per run (overrides the preset: 400 full, 150 quick).",
         };
         var depths = new Option<int[]>("--depths")
         {
@@ -38,7 +38,7 @@ public static class ExperimentsCommand
         };
         var learningRate = new Option<float?>("--learning-rate")
         {
-            Description = "Peak AdamW learning rate (default 3e-3).",
+            Description = "Peak AdamW learning rate (default 1e-2).",
         };
         var initStd = new Option<float?>("--init-std")
         {

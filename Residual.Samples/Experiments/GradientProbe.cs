@@ -7,34 +7,53 @@ namespace Residual.Samples.Experiments;
 /// Xiong et al. (2020), "On Layer Normalization in the Transformer Architecture", Figure 3.
 /// </summary>
 /// <param name="Wiring">The wiring.</param>
+/// <param name="Init">The initialisation the gradients were measured at.</param>
 /// <param name="Depth">Layers.</param>
 /// <param name="Loss">The loss of the batch (at initialisation).</param>
 /// <param name="Stream"><c>‖dL/dx‖</c> of the residual stream entering layer l (l = 0..Depth-1) and leaving the last layer (l = Depth).</param>
 /// <param name="Parameters"><c>‖dL/dθ‖</c> over all parameters of layer l (every <c>h.{l}.*</c> tensor).</param>
 /// <param name="FeedForwardWeight"><c>‖dL/dW‖</c> of layer l's first feed-forward matrix <c>h.{l}.mlp.c_fc.weight</c> (Xiong et al. plot the feed-forward weights).</param>
-public sealed record LayerGradients(Wiring Wiring, int Depth, float Loss, double[] Stream, double[] Parameters, double[] FeedForwardWeight)
+public sealed record LayerGradients(Wiring Wiring, ProbeInit Init, int Depth, float Loss, double[] Stream, double[] Parameters, double[] FeedForwardWeight)
 {
     /// <summary>First layer's parameter gradient norm over the last layer's.</summary>
     public double FirstOverLast => Parameters[0] / Parameters[^1];
+}
+
+/// <summary>An initialisation the gradients are measured at.</summary>
+/// <param name="Key">Short name for file names.</param>
+/// <param name="Label">What it is, for the report.</param>
+/// <param name="InitStd">Standard deviation of normally initialised weights.</param>
+/// <param name="OutputInit">How residual-branch output projections start.</param>
+public sealed record ProbeInit(string Key, string Label, float InitStd, OutputInit OutputInit)
+{
+    /// <summary>The library's default: GPT-2's N(0, 0.02²), residual-branch outputs scaled by <c>1/sqrt(2·Layers)</c>.</summary>
+    public static ProbeInit Gpt2 { get; } = new("gpt2", "GPT-2 initialisation (std 0.02, branch outputs scaled by 1/√(2·Layers))", 0.02f, OutputInit.Scaled);
+
+    /// <summary>
+    /// Every matrix at std <c>1/√Width</c> and no output scaling: branches as large as the stream, the regime of Xiong et al.'s
+    /// analysis (Xavier initialisation). At width 32, GPT-2's 0.02 is far smaller than that (it was chosen for width 768).
+    /// </summary>
+    public static ProbeInit Xavier { get; } = new("xavier", $"Xavier-like initialisation (std 1/√{DepthModels.Width} = {1 / MathF.Sqrt(DepthModels.Width):0.000}, no output scaling)", 1 / MathF.Sqrt(DepthModels.Width), OutputInit.Normal);
 }
 
 /// <summary>Measures <see cref="LayerGradients"/>.</summary>
 public static class GradientProbe
 {
     /// <summary>
-    /// Creates the model of <paramref name="wiring"/> at <paramref name="depth"/> with the default branch initialisation,
-    /// <paramref name="initStd"/> and <paramref name="seed"/>, runs one forward and backward pass on <paramref name="batch"/> fixed training windows and reads the
+    /// Creates the model of <paramref name="wiring"/> at <paramref name="depth"/> initialised as <paramref name="init"/> says from
+    /// <paramref name="seed"/>, runs one forward and backward pass on <paramref name="batch"/> fixed training windows and reads the
     /// gradients layer by layer.
     /// </summary>
-    public static LayerGradients Measure(Wiring wiring, int depth, TextCorpus corpus, ulong seed, float initStd, int batch, int time)
+    public static LayerGradients Measure(Wiring wiring, int depth, ProbeInit init, TextCorpus corpus, ulong seed, int batch, int time)
     {
+        ArgumentNullException.ThrowIfNull(init);
         ArgumentNullException.ThrowIfNull(corpus);
-        var model = DepthModels.Create(wiring, depth, new ModelOptions { Seed = seed, InitStd = initStd });
-        return Measure(model, wiring, corpus, batch, time);
+        var model = DepthModels.Create(wiring, depth, new ModelOptions { Seed = seed, InitStd = init.InitStd, OutputInit = init.OutputInit });
+        return Measure(model, wiring, init, corpus, batch, time);
     }
 
     /// <summary>Measures the gradients of <paramref name="model"/> as it is (not necessarily at initialisation).</summary>
-    public static LayerGradients Measure(LanguageModel model, Wiring wiring, TextCorpus corpus, int batch, int time)
+    public static LayerGradients Measure(LanguageModel model, Wiring wiring, ProbeInit init, TextCorpus corpus, int batch, int time)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(corpus);
@@ -62,7 +81,7 @@ public static class GradientProbe
             parameters[l] = Math.Sqrt(parameters[l]);
             feedForward[l] = Math.Sqrt(feedForward[l]);
         }
-        return new LayerGradients(wiring, depth, loss, model.StreamGradientNorms.ToArray(), parameters, feedForward);
+        return new LayerGradients(wiring, init, depth, loss, model.StreamGradientNorms.ToArray(), parameters, feedForward);
     }
 
     /// <summary>Splits a GPT-2 tensor name <c>h.{layer}.{local}</c>.</summary>

@@ -60,17 +60,18 @@ public static class ReportWriter
         var s = results.Settings;
         w.AppendLine("## 1. Gradients at initialisation, layer by layer");
         w.AppendLine();
-        w.AppendLine($"One forward and backward pass of each freshly initialised model (default GPT-2 initialisation) on {s.GradientBatch}×{s.Time} fixed training characters. "
+        w.AppendLine($"One forward and backward pass of each freshly initialised model on {s.GradientBatch}×{s.Time} fixed training characters. "
             + "`‖dL/dx‖` is the residual stream's gradient entering layer l (`LanguageModel.StreamGradientNorms`; l = 0 is the embedding output, the last row the stream leaving the top layer); "
             + "`‖dL/dθ‖` is the gradient of all parameters of layer l. Compare Xiong et al. (2020), *On Layer Normalization in the Transformer Architecture*, Figure 3.");
         w.AppendLine();
+        foreach (var init in s.GradientInits)
         foreach (int depth in s.GradientDepths)
         {
-            var measured = s.Wirings.Select(x => results.Gradient(x, depth)).OfType<LayerGradients>().ToArray();
-            w.AppendLine($"### {depth} layers");
+            var measured = s.Wirings.Select(x => results.Gradient(x, depth, init)).OfType<LayerGradients>().ToArray();
+            w.AppendLine($"### {depth} layers, {init.Label}");
             w.AppendLine();
-            w.AppendLine($"![stream gradient per layer]({ExperimentPlots.GradientFile(depth, true)})");
-            w.AppendLine($"![parameter gradient per layer]({ExperimentPlots.GradientFile(depth, false)})");
+            w.AppendLine($"![stream gradient per layer]({ExperimentPlots.GradientFile(depth, init, true)})");
+            w.AppendLine($"![parameter gradient per layer]({ExperimentPlots.GradientFile(depth, init, false)})");
             w.AppendLine();
             w.AppendLine("| wiring | loss at init | ‖dL/dθ‖ first layer | ‖dL/dθ‖ last layer | first / last | ‖dL/dx‖ entering layer 0 | ‖dL/dx‖ leaving the top | bottom / top |");
             w.AppendLine("|---|---|---|---|---|---|---|---|");
@@ -105,7 +106,9 @@ public static class ReportWriter
                 <= 4 => $"the first layer's parameter gradient is {E(r)}× the last one's: flat within a factor of {Math.Max(r, 1 / r):F1}",
                 _ => $"the first layer's parameter gradient is {E(r)}× the last one's: it grows towards the input",
             };
-            parts.Add($"{g.Wiring.Label()}: {shape}");
+            double st = g.Stream[0] / g.Stream[^1];
+            string stream = !double.IsFinite(st) ? "" : $", and the stream gradient entering layer 0 is {E(st)}× the one leaving the top";
+            parts.Add($"{g.Wiring.Label()}: {shape}{stream}");
         }
         var pre = measured.FirstOrDefault(g => g.Wiring == Wiring.PreNorm);
         var post = measured.FirstOrDefault(g => g.Wiring == Wiring.PostNorm);
@@ -232,8 +235,8 @@ public static class ReportWriter
             parts.Add($"{wiring.Label()}: {start}; {after}{(diverged > 0 ? $"; {diverged} run(s) diverged" : "")}");
         }
         if (s.Wirings.Contains(Wiring.Plain))
-            parts.Add("Without a residual (plain) zeroed output projections do not give the embedding-only model: the first sublayer outputs zeros, "
-                + "so the stream, ln_f's output and the logits are all zero and the step-0 loss is exactly ln V");
+            parts.Add("The plain stack is not in this table: none of its output projections feeds a residual, and a plain sublayer's output projection never starts at zero "
+                + "(nothing would flow past it, `Layouts.OutputInit`), so `OutputInit.Zero` leaves it unchanged");
         return string.Join(". ", parts) + ".";
     }
 
