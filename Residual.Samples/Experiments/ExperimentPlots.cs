@@ -92,7 +92,7 @@ public static class ExperimentPlots
         DepthAxis(plot, results.Settings.Depths);
         plot.Title($"Loss after {results.Settings.Steps} steps against depth (same data, seed and schedule)");
         plot.YLabel("mean cross-entropy (nats per character)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(Path.Combine(folder, LossFile), PlotWidth, PlotHeight);
         return LossFile;
     }
@@ -115,7 +115,7 @@ public static class ExperimentPlots
         DepthAxis(plot, results.Settings.Depths);
         plot.Title($"Validation loss after {results.Settings.Steps} steps: zero-initialised branch outputs (dashed) vs default");
         plot.YLabel("mean cross-entropy (nats per character)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(Path.Combine(folder, ZeroInitFile), PlotWidth, PlotHeight);
         return ZeroInitFile;
     }
