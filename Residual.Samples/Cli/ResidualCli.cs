@@ -8,7 +8,8 @@ using Residual.Checkpoints;
 namespace Residual.Samples.Cli;
 
 /// <summary>
-/// The sample's command line: one verb per file in this folder (<c>train</c>, <c>sample</c>, <c>eval</c>, <c>plot</c>);
+/// The sample's command line: one verb per file in this folder (<c>train</c>, <c>sample</c>, <c>eval</c>, <c>plot</c>;
+/// <c>experiments</c> lives in <c>Experiments/</c>);
 /// adding a verb is one line in <see cref="Build"/>.
 /// </summary>
 public static class ResidualCli
@@ -24,6 +25,7 @@ public static class ResidualCli
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(Experiments.ExperimentsCommand.Create());
         return root;
     }
 
