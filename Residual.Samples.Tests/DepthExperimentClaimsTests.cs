@@ -114,13 +114,15 @@ public sealed class DepthExperimentClaimsTests
     [Fact]
     public void Deep_plain_stack_trains_worse_than_the_pre_norm_residual_stack()
     {
-        // Scaled-down claim 2: 8 layers, the quick budget (150 steps of 8×32 characters), same seed and batches. Measured:
-        // pre-norm reaches a training loss of 2.51 while the plain stack stays at the text's unigram entropy, 3.10.
-        var settings = ExperimentSettings.Quick with { EvaluationBatches = 2, Jobs = 1 };
+        // Scaled-down claim 2: 8 layers, 300 steps of 8×32 characters, same seed and batches. At the quick preset's 150
+        // steps pre-norm is still leaving the unigram plateau and the gap depends on the batch order (0.22 to 0.54 over
+        // seeds 1–3); at 300 steps it is 0.77–0.98 over seeds 1–3 (seed 1: the plain stack stays at the text's unigram
+        // entropy, 3.10–3.12), so a 0.4 margin holds with room to spare.
+        var settings = ExperimentSettings.Quick with { EvaluationBatches = 2, Jobs = 1, Steps = 300 };
         var runner = new ExperimentRunner(settings, TextWriter.Null);
         var pre = runner.Train(Wiring.PreNorm, 8, BranchInit.Default, Corpus);
         var plain = runner.Train(Wiring.Plain, 8, BranchInit.Default, Corpus);
-        Assert.True(pre.FinalTrain < plain.FinalTrain - 0.25, $"pre-norm {pre.FinalTrain:F3}, plain {plain.FinalTrain:F3}");
+        Assert.True(pre.FinalTrain < plain.FinalTrain - 0.4, $"pre-norm {pre.FinalTrain:F3}, plain {plain.FinalTrain:F3}");
         Assert.True(plain.FinalTrain < plain.InitialTrain, "the plain stack learns something (the unigram statistics)");
     }
 
