@@ -15,14 +15,13 @@ namespace Residual.CodeFixes.Fixes;
 
 /// <summary>
 /// RES0002, a sublayer without <c>[Residual]</c> that is not marked <c>[Plain]</c>: add <c>[Residual]</c>, or mark it
-/// <c>[Plain]</c>. When it has both, keep one of them.
+/// <c>[Plain]</c>. The attribute joins the list that holds the sublayer's norm, else gets a list of its own.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingResidualCodeFix)), Shared]
 public sealed class MissingResidualCodeFix : CodeFixProvider
 {
     /// <summary>Equivalence keys (one per kind of fix, so Fix All applies the same choice everywhere).</summary>
-    public const string AddResidualKey = "RES0002.AddResidual", MarkPlainKey = "RES0002.MarkPlain",
-        KeepResidualKey = "RES0002.KeepResidual", KeepPlainKey = "RES0002.KeepPlain";
+    public const string AddResidualKey = "RES0002.AddResidual", MarkPlainKey = "RES0002.MarkPlain";
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(ProblemCodes.MissingResidual);
@@ -41,30 +40,19 @@ public sealed class MissingResidualCodeFix : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (Locate.Enclosing<PropertyDeclarationSyntax>(root, diagnostic.Location.SourceSpan) is not { } property) continue;
-            var residuals = WiringAttributes.Find(property, KnownNames.Residual, model, ct).ToList();
-            var plains = WiringAttributes.Find(property, KnownNames.Plain, model, ct).ToList();
-            if (residuals.Count == 0 && plains.Count == 0)
+            if (WiringAttributes.Has(property, KnownNames.Residual, model, ct) || WiringAttributes.Has(property, KnownNames.Plain, model, ct)) continue;
+            var sublayer = WiringAttributes.Find(property, KnownNames.Sublayer, model, ct).FirstOrDefault();
+            bool IsNormList(AttributeListSyntax list) => list.Attributes.Any(a =>
+                WiringAttributes.MetadataNameOf(a, model, ct) is KnownNames.PreNorm or KnownNames.PostNorm);
+            var withNorm = property.AttributeLists.Where(IsNormList).ToList();
+            Document With(string metadataName)
             {
-                var sublayer = WiringAttributes.Find(property, KnownNames.Sublayer, model, ct).FirstOrDefault();
-                bool IsNormList(AttributeListSyntax list) => list.Attributes.Any(a =>
-                    WiringAttributes.MetadataNameOf(a, model, ct) is KnownNames.PreNorm or KnownNames.PostNorm);
-                var withNorm = property.AttributeLists.Where(IsNormList).ToList();
-                Document With(string metadataName)
-                {
-                    var attribute = SyntaxFactory.Attribute(AttributeEdits.NameLike(sublayer?.Name, KnownNames.Sublayer, metadataName));
-                    var fixedProperty = AttributeEdits.Add(property, attribute, withNorm.Contains);
-                    return document.WithSyntaxRoot(root.ReplaceNode(property, fixedProperty));
-                }
-                context.RegisterCodeFix(CodeAction.Create("Add [Residual]", _ => Task.FromResult(With(KnownNames.Residual)), AddResidualKey), diagnostic);
-                context.RegisterCodeFix(CodeAction.Create("Mark as [Plain]", _ => Task.FromResult(With(KnownNames.Plain)), MarkPlainKey), diagnostic);
+                var attribute = SyntaxFactory.Attribute(AttributeEdits.NameLike(sublayer?.Name, KnownNames.Sublayer, metadataName));
+                var fixedProperty = AttributeEdits.Add(property, attribute, withNorm.Contains);
+                return document.WithSyntaxRoot(root.ReplaceNode(property, fixedProperty));
             }
-            else if (residuals.Count > 0 && plains.Count > 0)
-            {
-                Document Without(System.Collections.Generic.IEnumerable<AttributeSyntax> remove) =>
-                    document.WithSyntaxRoot(root.ReplaceNode(property, AttributeEdits.RemoveAll(property, remove)));
-                context.RegisterCodeFix(CodeAction.Create("Keep [Residual]", _ => Task.FromResult(Without(plains)), KeepResidualKey), diagnostic);
-                context.RegisterCodeFix(CodeAction.Create("Keep [Plain]", _ => Task.FromResult(Without(residuals)), KeepPlainKey), diagnostic);
-            }
+            context.RegisterCodeFix(CodeAction.Create("Add [Residual]", _ => Task.FromResult(With(KnownNames.Residual)), AddResidualKey), diagnostic);
+            context.RegisterCodeFix(CodeAction.Create("Mark as [Plain]", _ => Task.FromResult(With(KnownNames.Plain)), MarkPlainKey), diagnostic);
         }
     }
 }

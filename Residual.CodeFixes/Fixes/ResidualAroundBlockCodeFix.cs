@@ -19,6 +19,8 @@ namespace Residual.CodeFixes.Fixes;
 /// block class (or the sublayer property whose type is a block) and goes, with the same arguments, onto every
 /// <c>[Sublayer]</c> property of that block, in whichever partial file it is declared; a <c>[Plain]</c> is replaced
 /// in place. A sublayer that already has its own <c>[Residual]</c> keeps it as it is.
+/// RES0015, <c>[Residual]</c> on a model class, gets the same fix: the attribute moves onto the sublayers of the
+/// block the model stacks.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ResidualAroundBlockCodeFix)), Shared]
 public sealed class ResidualAroundBlockCodeFix : CodeFixProvider
@@ -30,7 +32,7 @@ public sealed class ResidualAroundBlockCodeFix : CodeFixProvider
     public const string Title = "Move [Residual] onto each sublayer";
 
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(ProblemCodes.ResidualAroundBlock);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(ProblemCodes.ResidualAroundBlock, ProblemCodes.ResidualAroundModel);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -55,11 +57,11 @@ public sealed class ResidualAroundBlockCodeFix : CodeFixProvider
         }
     }
 
-    /// <summary>The block whose sublayers get the residual: the class itself, or a block-typed sublayer's type.</summary>
+    /// <summary>The block whose sublayers get the residual: the class itself, a model's block, or a block-typed sublayer's type.</summary>
     private static INamedTypeSymbol? TargetBlock(MemberDeclarationSyntax owner, SemanticModel model, CancellationToken ct)
     {
-        if (owner is ClassDeclarationSyntax type)
-            return model.GetDeclaredSymbol(type, ct) is { } symbol && BlockDeclarations.IsBlock(symbol) ? symbol : null;
+        if (owner is ClassDeclarationSyntax type && model.GetDeclaredSymbol(type, ct) is { } symbol)
+            return BlockDeclarations.IsBlock(symbol) ? symbol : BlockDeclarations.BlockOfModel(symbol);
         if (owner is PropertyDeclarationSyntax property && model.GetDeclaredSymbol(property, ct) is { } p)
         {
             var named = p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownNames.Sublayer)

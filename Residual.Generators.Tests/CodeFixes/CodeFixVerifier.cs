@@ -33,14 +33,7 @@ public static class CodeFixVerifier<TFix>
     /// <summary>As above, over several files (one project): each diagnostic is fixed, then all at once (Fix All).</summary>
     public static async Task VerifyAsync(string[] before, string[] after, string title, string equivalenceKey, params string[] generated)
     {
-        var test = new Test
-        {
-            CodeActionEquivalenceKey = equivalenceKey,
-            CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title),
-        };
-        foreach (var source in before) test.TestState.Sources.Add(Normalize(source));
-        foreach (var source in after) test.FixedState.Sources.Add(Normalize(source));
-        await test.RunAsync();
+        await VerifyTextAsync(before, after, title, equivalenceKey);
 
         // Independently of the testing library: the fixed project builds clean and the generator writes code for it.
         var run = GeneratorHarness.Run(after.Select(Normalize).ToArray());
@@ -49,6 +42,22 @@ public static class CodeFixVerifier<TFix>
         Assert.Empty(AnalyzerHarness.Analyze(run).Select(GeneratorRun.Describe));
         foreach (var type in generated)
             Assert.Contains($"{type}.Residual.g.cs", run.Sources.Keys);
+    }
+
+    /// <summary>
+    /// Only the text after the fix (and Fix All), for a fix that leaves other diagnostics in place: those are marked
+    /// in <paramref name="after"/> like in <paramref name="before"/>.
+    /// </summary>
+    public static async Task VerifyTextAsync(string[] before, string[] after, string title, string equivalenceKey)
+    {
+        var test = new Test
+        {
+            CodeActionEquivalenceKey = equivalenceKey,
+            CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title),
+        };
+        foreach (var source in before) test.TestState.Sources.Add(Normalize(source));
+        foreach (var source in after) test.FixedState.Sources.Add(Normalize(source));
+        await test.RunAsync();
     }
 
     /// <summary>Test sources are written with \n; the library compares text exactly.</summary>

@@ -5,7 +5,7 @@ using Verify = Residual.Generators.Tests.CodeFixes.CodeFixVerifier<Residual.Code
 
 namespace Residual.Generators.Tests.CodeFixes;
 
-/// <summary>RES0002: "Add [Residual]" and "Mark as [Plain]" (and "Keep ..." when a sublayer has both).</summary>
+/// <summary>RES0002: "Add [Residual]" and "Mark as [Plain]".</summary>
 public sealed class MissingResidualCodeFixTests
 {
     private const string Add = "Add [Residual]", Plain = "Mark as [Plain]";
@@ -162,31 +162,6 @@ public sealed class MissingResidualCodeFixTests
             public partial FeedForward Mix { get; }
         }
         """, Add, MissingResidualCodeFix.AddResidualKey, "MixBlock");
-
-    [Theory]
-    [InlineData("Keep [Residual]", MissingResidualCodeFix.KeepResidualKey, "[Residual, PreNorm(Norm.LayerNorm)]")]
-    [InlineData("Keep [Plain]", MissingResidualCodeFix.KeepPlainKey, "[PreNorm(Norm.LayerNorm), Plain]")]
-    public Task Residual_and_plain_together_keep_one(string title, string key, string kept) => Verify.VerifyAsync("""
-        using Residual;
-
-        [Block(Width = 16)]
-        public partial class MixBlock
-        {
-            [Residual, PreNorm(Norm.LayerNorm), Plain]
-            [Sublayer(typeof(FeedForward))]
-            public partial FeedForward {|RES0002:Mix|} { get; }
-        }
-        """, $$"""
-        using Residual;
-
-        [Block(Width = 16)]
-        public partial class MixBlock
-        {
-            {{kept}}
-            [Sublayer(typeof(FeedForward))]
-            public partial FeedForward Mix { get; }
-        }
-        """, title, key, "MixBlock");
 
     [Fact]
     public Task Fix_all_adds_residual_to_every_sublayer_in_every_file() => Verify.VerifyAsync(

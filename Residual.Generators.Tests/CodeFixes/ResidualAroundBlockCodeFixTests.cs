@@ -177,4 +177,46 @@ public sealed class ResidualAroundBlockCodeFixTests
             [Residual(Scale = 0.5)] [Sublayer(typeof(FeedForward))] public partial FeedForward Mix { get; }
         }
         """, Title, Key, "First", "Second");
+
+    [Fact]
+    public Task Residual_on_a_model_moves_onto_the_sublayers_of_its_block() => Verify.VerifyAsync(
+        [
+            """
+            using Residual;
+
+            [Model(Vocab = 8, Context = 4, Layers = 1)]
+            [{|RES0015:Residual|}]
+            public partial class {|RES0009:TinyLm|} : Transformer<GptBlock>;
+            """,
+            """
+            using Residual;
+
+            [Block(Width = 16)]
+            public partial class GptBlock
+            {
+                [PreNorm(Norm.LayerNorm)]
+                [Sublayer(typeof(Attention), Heads = 2)]
+                public partial Attention {|RES0002:Attend|} { get; }
+            }
+            """,
+        ],
+        [
+            """
+            using Residual;
+
+            [Model(Vocab = 8, Context = 4, Layers = 1)]
+            public partial class TinyLm : Transformer<GptBlock>;
+            """,
+            """
+            using Residual;
+
+            [Block(Width = 16)]
+            public partial class GptBlock
+            {
+                [Residual, PreNorm(Norm.LayerNorm)]
+                [Sublayer(typeof(Attention), Heads = 2)]
+                public partial Attention Attend { get; }
+            }
+            """,
+        ], Title, Key, "TinyLm", "GptBlock");
 }
