@@ -8,7 +8,7 @@ namespace Residual.Generators.Tests.CodeFixes;
 /// <summary>RES0003: "Keep [PreNorm]" and "Keep [PostNorm]", whether the two share a list or not.</summary>
 public sealed class PreAndPostNormCodeFixTests
 {
-    private static string Block(string wiring, string name = "Mix") => $$"""
+    private static string Block(string wiring) => $$"""
         using Residual;
 
         [Block(Width = 16)]
@@ -16,19 +16,20 @@ public sealed class PreAndPostNormCodeFixTests
         {
             {{wiring}}
             [Sublayer(typeof(FeedForward))]
-            public partial FeedForward {{name}} { get; }
+            public partial FeedForward Mix { get; }
         }
         """;
 
     [Theory]
-    [InlineData("[Residual, PreNorm(Norm.RMSNorm), PostNorm(Norm.LayerNorm)]", "Keep [PreNorm]", "[Residual, PreNorm(Norm.RMSNorm)]")]
-    [InlineData("[Residual, PreNorm(Norm.RMSNorm), PostNorm(Norm.LayerNorm)]", "Keep [PostNorm]", "[Residual, PostNorm(Norm.LayerNorm)]")]
-    [InlineData("[PostNorm, Residual, PreNorm]", "Keep [PreNorm]", "[Residual, PreNorm]")]
-    [InlineData("[Residual] [PreNorm(Norm.LayerNorm)] [PostNorm(Norm.LayerNorm)]", "Keep [PreNorm]", "[Residual] [PreNorm(Norm.LayerNorm)]")]
-    [InlineData("[Residual] [PreNorm(Norm.LayerNorm)] [PostNorm(Norm.LayerNorm)]", "Keep [PostNorm]", "[Residual] [PostNorm(Norm.LayerNorm)]")]
-    [InlineData("[Residual, PostNormAttribute(Norm.LayerNorm), global::Residual.PreNorm(Norm.LayerNorm)]", "Keep [PostNorm]", "[Residual, PostNormAttribute(Norm.LayerNorm)]")]
+    // The diagnostic sits on the [PostNorm].
+    [InlineData("[Residual, PreNorm(Norm.RMSNorm), {|RES0003:PostNorm(Norm.LayerNorm)|}]", "Keep [PreNorm]", "[Residual, PreNorm(Norm.RMSNorm)]")]
+    [InlineData("[Residual, PreNorm(Norm.RMSNorm), {|RES0003:PostNorm(Norm.LayerNorm)|}]", "Keep [PostNorm]", "[Residual, PostNorm(Norm.LayerNorm)]")]
+    [InlineData("[{|RES0003:PostNorm|}, Residual, PreNorm]", "Keep [PreNorm]", "[Residual, PreNorm]")]
+    [InlineData("[Residual] [PreNorm(Norm.LayerNorm)] [{|RES0003:PostNorm(Norm.LayerNorm)|}]", "Keep [PreNorm]", "[Residual] [PreNorm(Norm.LayerNorm)]")]
+    [InlineData("[Residual] [PreNorm(Norm.LayerNorm)] [{|RES0003:PostNorm(Norm.LayerNorm)|}]", "Keep [PostNorm]", "[Residual] [PostNorm(Norm.LayerNorm)]")]
+    [InlineData("[Residual, {|RES0003:PostNormAttribute(Norm.LayerNorm)|}, global::Residual.PreNorm(Norm.LayerNorm)]", "Keep [PostNorm]", "[Residual, PostNormAttribute(Norm.LayerNorm)]")]
     public Task Keeps_the_chosen_norm_in_the_same_line(string wiring, string title, string kept) =>
-        Verify.VerifyAsync(Block(wiring, "{|RES0003:Mix|}"), Block(kept), title,
+        Verify.VerifyAsync(Block(wiring), Block(kept), title,
             title.Contains("Pre") ? PreAndPostNormCodeFix.KeepPreNormKey : PreAndPostNormCodeFix.KeepPostNormKey, "MixBlock");
 
     [Fact]
@@ -41,10 +42,10 @@ public sealed class PreAndPostNormCodeFixTests
         {
             [Residual]
             // the 2017 placement
-            [Post(Norm.LayerNorm)]
+            [{|RES0003:Post(Norm.LayerNorm)|}]
             [PreNorm(Norm.LayerNorm)]
             [Sublayer(typeof(FeedForward))]
-            public partial FeedForward {|RES0003:Mix|} { get; }
+            public partial FeedForward Mix { get; }
         }
         """, """
         using Residual;
@@ -70,9 +71,9 @@ public sealed class PreAndPostNormCodeFixTests
         {
             /// <summary>Mix.</summary>
             [PreNorm(Norm.LayerNorm)]
-            [Residual, PostNorm(Norm.LayerNorm)]
+            [Residual, {|RES0003:PostNorm(Norm.LayerNorm)|}]
             [Sublayer(typeof(FeedForward))]
-            public partial FeedForward {|RES0003:Mix|} { get; }
+            public partial FeedForward Mix { get; }
         }
         """, """
         using Residual;

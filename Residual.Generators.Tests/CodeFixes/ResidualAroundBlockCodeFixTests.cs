@@ -219,4 +219,49 @@ public sealed class ResidualAroundBlockCodeFixTests
             }
             """,
         ], Title, Key, "TinyLm", "GptBlock");
+
+    [Fact]
+    public Task Residual_on_a_block_typed_sublayer_moves_into_that_block() => Verify.VerifyTextAsync(
+        [
+            """
+            using Residual;
+
+            [Block(Width = 16)]
+            public partial class Inner
+            {
+                [Plain, PreNorm(Norm.LayerNorm)]
+                [Sublayer(typeof(Attention), Heads = 2)]
+                public partial Attention Attend { get; }
+            }
+
+            [Block(Width = 16)]
+            public partial class Outer
+            {
+                [{|RES0001:Residual(Scale = 0.5)|}]
+                [Sublayer({|RES0007:typeof(Inner)|})]
+                public partial Inner Nested { get; }
+            }
+            """,
+        ],
+        [
+            // The nested block stays an error (RES0007): blocks do not nest. The residual is where it belongs.
+            """
+            using Residual;
+
+            [Block(Width = 16)]
+            public partial class Inner
+            {
+                [Residual(Scale = 0.5), PreNorm(Norm.LayerNorm)]
+                [Sublayer(typeof(Attention), Heads = 2)]
+                public partial Attention Attend { get; }
+            }
+
+            [Block(Width = 16)]
+            public partial class Outer
+            {
+                [Sublayer({|RES0007:typeof(Inner)|})]
+                public partial Inner {|RES0002:Nested|} { get; }
+            }
+            """,
+        ], Title, Key);
 }
