@@ -125,6 +125,9 @@ public sealed class DiagnosticCatalogueTests
         ["RES0017 scale"] = (
             Block(Ff("[Residual(Scale = 0)]")), "Scale = 0", 0,
             Block(Ff("[Residual(Scale = 0, Learnable = true)]"))),
+        ["RES0018"] = (
+            Block(Ff("[Residual]", sublayer: "[Sublayer(typeof(FeedForward), Hidden = 8)]"), "[System.Obsolete]"), "Sublayer(typeof(FeedForward), Hidden = 8)", 0,
+            Block(Ff("[Residual]", sublayer: "[Sublayer(typeof(FeedForward), Hidden = 8)]"))),
         ["RES0017 alpha"] = (
             Block(Ff("[Residual(Alpha = 0)]")), "Alpha = 0", 0,
             Block(Ff("[Residual(Alpha = 2)]"))),

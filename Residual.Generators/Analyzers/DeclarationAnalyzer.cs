@@ -47,6 +47,8 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol blockAttribute, INamedTypeSymbol modelAttribute)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        if (DeclarationReader.FindAttribute(type, KnownNames.Block) is null)
+            ReportSublayersOutsideBlock(context, type);
         // A class with both [Block] and [Model] is read twice; a problem both readers find is reported once.
         var reported = new HashSet<SpecProblem>();
         foreach (var attribute in type.GetAttributes())
@@ -69,6 +71,20 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
                 foreach (var location in Locate(type, attribute, problem, context.CancellationToken))
                     context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.Message));
             }
+        }
+    }
+
+    /// <summary>
+    /// RES0018: <c>[Sublayer]</c> on a property of a class without <c>[Block]</c> (typically a forgotten <c>[Block]</c>):
+    /// nothing reads it, and a <c>partial</c> property is left for the compiler to call unimplemented (CS9248).
+    /// </summary>
+    private static void ReportSublayersOutsideBlock(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IPropertySymbol property || DeclarationReader.FindAttribute(property, KnownNames.Sublayer) is not { ApplicationSyntaxReference: { } reference }) continue;
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.SublayerOutsideBlock, Location.Create(reference.SyntaxTree, reference.Span),
+                $"Property '{property.Name}' has [Sublayer], but '{type.Name}' is not a [Block] class, so nothing generates it; add [Block(Width = ...)] to '{type.Name}', or remove the attribute."));
         }
     }
 

@@ -34,13 +34,14 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ResidualAroundModel = Error(ProblemCodes.ResidualAroundModel, "[Residual] on a model class", Wiring);
     public static readonly DiagnosticDescriptor IgnoredOption = Warning(ProblemCodes.IgnoredOption, "Sublayer option that the sublayer ignores", Declaration);
     public static readonly DiagnosticDescriptor DisconnectedPath = Warning(ProblemCodes.DisconnectedPath, "Residual scale that cuts a path", Wiring);
+    public static readonly DiagnosticDescriptor SublayerOutsideBlock = Error(ProblemCodes.SublayerOutsideBlock, "[Sublayer] in a class that is not a [Block]", Declaration);
 
     /// <summary>Every descriptor, by its ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         ResidualAroundBlock, MissingResidual, PreAndPostNorm, MixedPlacement, WidthMismatch, InvalidSize, NotASublayer, InvalidType,
         EmptyBlock, NoFinalNorm, DeepPostNorm, DuplicateAttribute, InvalidMember, ResidualAndPlain, ResidualAroundModel, IgnoredOption,
-        DisconnectedPath,
+        DisconnectedPath, SublayerOutsideBlock,
     }.ToImmutableDictionary(d => d.Id);
 
     private static DiagnosticDescriptor Error(string id, string title, string category) => Create(id, title, category, DiagnosticSeverity.Error);

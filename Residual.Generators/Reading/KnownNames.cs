@@ -41,4 +41,5 @@ internal static class ProblemCodes
     public const string ResidualAroundModel = "RES0015";
     public const string IgnoredOption = "RES0016";
     public const string DisconnectedPath = "RES0017";
+    public const string SublayerOutsideBlock = "RES0018";
 }
