@@ -1,4 +1,5 @@
 using System;
+using Residual.Threading;
 
 namespace Residual.Kernels;
 
@@ -7,8 +8,17 @@ namespace Residual.Kernels;
 /// <c>[batch, time, 3·width]</c> (per token <c>q | k | v</c>, each <c>width</c> wide; head <c>h</c>
 /// uses columns <c>h·hs … (h+1)·hs − 1</c> of each, <c>hs = width / heads</c>).
 /// </summary>
-public static class CausalAttention
+/// <remarks>
+/// The (batch, head) pairs are independent: both passes split them between up to
+/// <see cref="Parallelism.MaxThreads"/> threads, each pair computed whole by one thread, so results are
+/// the same bits for any thread count. Per pair, forward works one query row at a time (scores, softmax and
+/// the weighted sum of values over the causal prefix only) and backward one gradient row at a time.
+/// </remarks>
+public static unsafe class CausalAttention
 {
+    /// <summary>Below this many multiply-adds (batch·time²·width) a pass runs on the calling thread alone.</summary>
+    private const long ParallelThreshold = 1L << 18;
+
     /// <summary>
     /// Computes the attention weights <c>att[b,h,t,t2] = softmax_{t2≤t}(q_t·k_t2 / sqrt(hs))</c> (zero for
     /// <c>t2 &gt; t</c>) and <c>output[b,t,h·hs+i] = Σ_{t2≤t} att[b,h,t,t2]·v[b,t2,h·hs+i]</c>.
@@ -33,26 +43,39 @@ public static class CausalAttention
         Guard.Disjoint(att, nameof(att), qkv, nameof(qkv));
         Guard.Disjoint(output, nameof(output), att, nameof(att));
 
+        fixed (float* y = output, a = att, q = qkv)
+        {
+            var job = new Job { Output = y, Att = a, Qkv = q, Batch = batch, Time = time, Width = width, Heads = heads };
+            WorkerPool.Run(&ForwardPart, &job, Parts(batch, time, width, heads));
+        }
+    }
+
+    private static void ForwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        int batch = job->Batch, time = job->Time, width = job->Width, heads = job->Heads;
+        var output = new Span<float>(job->Output, batch * time * width);
+        var att = new Span<float>(job->Att, batch * heads * time * time);
+        var qkv = new ReadOnlySpan<float>(job->Qkv, batch * time * 3 * width);
         int hs = width / heads;
         int stride = 3 * width;
         float scale = 1f / MathF.Sqrt(hs);
-        for (int b = 0; b < batch; b++)
+        var (first, end) = job->Pairs(part, parts);
+        for (int pair = first; pair < end; pair++)
         {
+            int b = pair / heads, h = pair % heads;
             var seq = qkv.Slice(b * time * stride, time * stride);
-            for (int h = 0; h < heads; h++)
+            // Rows of this head's keys and values for the whole sequence, `stride` apart.
+            var keys = seq.Slice(width + h * hs);
+            var values = seq.Slice(2 * width + h * hs);
+            for (int t = 0; t < time; t++)
             {
-                // Rows of this head's keys and values for the whole sequence, `stride` apart.
-                var keys = seq.Slice(width + h * hs);
-                var values = seq.Slice(2 * width + h * hs);
-                for (int t = 0; t < time; t++)
-                {
-                    var a = att.Slice(((b * heads + h) * time + t) * time, time);
-                    var weights = a.Slice(0, t + 1);
-                    Vectors.DotRows(seq.Slice(t * stride + h * hs, hs), keys, stride, weights);
-                    Vectors.Softmax(weights, weights, scale);
-                    a.Slice(t + 1).Clear();
-                    Vectors.WeightedRowSum(weights, 1, t + 1, values, stride, output.Slice((b * time + t) * width + h * hs, hs), accumulate: false);
-                }
+                var a = att.Slice(((b * heads + h) * time + t) * time, time);
+                var weights = a.Slice(0, t + 1);
+                Vectors.DotRows(seq.Slice(t * stride + h * hs, hs), keys, stride, weights);
+                Vectors.Softmax(weights, weights, scale);
+                a.Slice(t + 1).Clear();
+                Vectors.WeightedRowSum(weights, 1, t + 1, values, stride, output.Slice((b * time + t) * width + h * hs, hs), accumulate: false);
             }
         }
     }
@@ -88,51 +111,83 @@ public static class CausalAttention
         Guard.Disjoint(dAtt, nameof(dAtt), qkv, nameof(qkv));
         Guard.Disjoint(dAtt, nameof(dAtt), att, nameof(att));
 
+        fixed (float* dq = dQkv, da = dAtt, dy = dOutput, q = qkv, a = att)
+        {
+            var job = new Job { DQkv = dq, DAtt = da, DOutput = dy, Qkv = q, Att = a, Batch = batch, Time = time, Width = width, Heads = heads };
+            WorkerPool.Run(&BackwardPart, &job, Parts(batch, time, width, heads));
+        }
+    }
+
+    private static void BackwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        int batch = job->Batch, time = job->Time, width = job->Width, heads = job->Heads;
+        var dQkv = new Span<float>(job->DQkv, batch * time * 3 * width);
+        var dAtt = new Span<float>(job->DAtt, batch * heads * time * time);
+        var dOutput = new ReadOnlySpan<float>(job->DOutput, batch * time * width);
+        var qkv = new ReadOnlySpan<float>(job->Qkv, batch * time * 3 * width);
+        var att = new ReadOnlySpan<float>(job->Att, batch * heads * time * time);
         int hs = width / heads;
         int stride = 3 * width;
         float scale = 1f / MathF.Sqrt(hs);
-        for (int b = 0; b < batch; b++)
+        var (first, end) = job->Pairs(part, parts);
+        for (int pair = first; pair < end; pair++)
         {
+            int b = pair / heads, h = pair % heads;
             var seq = qkv.Slice(b * time * stride, time * stride);
             var dSeq = dQkv.Slice(b * time * stride, time * stride);
             var dy = dOutput.Slice(b * time * width, time * width);
-            for (int h = 0; h < heads; h++)
+            int matrix = (b * heads + h) * time * time;
+            var a = att.Slice(matrix, time * time);
+            var g = dAtt.Slice(matrix, time * time);
+            var queries = seq.Slice(h * hs);
+            var keys = seq.Slice(width + h * hs);
+            var values = seq.Slice(2 * width + h * hs);
+            var dyHead = dy.Slice(h * hs);
+
+            // Pass 1, row by row: g[t, t2] = ∂L/∂score[t, t2]·scale for t2 ≤ t (only the lower
+            // triangle of the scratch is written, and only it is read below).
+            for (int t = 0; t < time; t++)
             {
-                int matrix = (b * heads + h) * time * time;
-                var a = att.Slice(matrix, time * time);
-                var g = dAtt.Slice(matrix, time * time);
-                var queries = seq.Slice(h * hs);
-                var keys = seq.Slice(width + h * hs);
-                var values = seq.Slice(2 * width + h * hs);
-                var dyHead = dy.Slice(h * hs);
-
-                // Pass 1, row by row: g[t, t2] = ∂L/∂score[t, t2]·scale for t2 ≤ t (only the lower
-                // triangle of the scratch is written, and only it is read below).
-                for (int t = 0; t < time; t++)
-                {
-                    var at = a.Slice(t * time, t + 1);
-                    var gt = g.Slice(t * time, t + 1);
-                    // Through output = Σ att·v: ∂L/∂att[t, t2] = dy_t · v_t2.
-                    Vectors.DotRows(dyHead.Slice(t * width, hs), values, stride, gt);
-                    // Through the softmax: ∂L/∂score = att·(∂L/∂att − Σ att·∂L/∂att).
-                    float dot = Vectors.Dot(at, gt);
-                    for (int t2 = 0; t2 <= t; t2++)
-                        gt[t2] = at[t2] * (gt[t2] - dot) * scale;
-                }
-
-                // Pass 2, one gradient row at a time, each a weighted sum kept in registers:
-                //   dq_t  += Σ_{t2 ≤ t} g[t, t2]·k_t2     (row t of g)
-                //   dk_t2 += Σ_{t ≥ t2} g[t, t2]·q_t      (column t2 of g, from the diagonal down)
-                //   dv_t2 += Σ_{t ≥ t2} att[t, t2]·dy_t   (column t2 of att, from the diagonal down)
-                for (int t = 0; t < time; t++)
-                {
-                    int below = time - t;
-                    int token = t * stride + h * hs;
-                    Vectors.WeightedRowSum(g.Slice(t * time), 1, t + 1, keys, stride, dSeq.Slice(token, hs), accumulate: true);
-                    Vectors.WeightedRowSum(g.Slice(t * time + t), time, below, queries.Slice(t * stride), stride, dSeq.Slice(token + width, hs), accumulate: true);
-                    Vectors.WeightedRowSum(a.Slice(t * time + t), time, below, dyHead.Slice(t * width), width, dSeq.Slice(token + 2 * width, hs), accumulate: true);
-                }
+                var at = a.Slice(t * time, t + 1);
+                var gt = g.Slice(t * time, t + 1);
+                // Through output = Σ att·v: ∂L/∂att[t, t2] = dy_t · v_t2.
+                Vectors.DotRows(dyHead.Slice(t * width, hs), values, stride, gt);
+                // Through the softmax: ∂L/∂score = att·(∂L/∂att − Σ att·∂L/∂att).
+                float dot = Vectors.Dot(at, gt);
+                for (int t2 = 0; t2 <= t; t2++)
+                    gt[t2] = at[t2] * (gt[t2] - dot) * scale;
             }
+
+            // Pass 2, one gradient row at a time, each a weighted sum kept in registers:
+            //   dq_t  += Σ_{t2 ≤ t} g[t, t2]·k_t2     (row t of g)
+            //   dk_t2 += Σ_{t ≥ t2} g[t, t2]·q_t      (column t2 of g, from the diagonal down)
+            //   dv_t2 += Σ_{t ≥ t2} att[t, t2]·dy_t   (column t2 of att, from the diagonal down)
+            for (int t = 0; t < time; t++)
+            {
+                int below = time - t;
+                int token = t * stride + h * hs;
+                Vectors.WeightedRowSum(g.Slice(t * time), 1, t + 1, keys, stride, dSeq.Slice(token, hs), accumulate: true);
+                Vectors.WeightedRowSum(g.Slice(t * time + t), time, below, queries.Slice(t * stride), stride, dSeq.Slice(token + width, hs), accumulate: true);
+                Vectors.WeightedRowSum(a.Slice(t * time + t), time, below, dyHead.Slice(t * width), width, dSeq.Slice(token + 2 * width, hs), accumulate: true);
+            }
+        }
+    }
+
+    private static int Parts(int batch, int time, int width, int heads) =>
+        (long)batch * time * time * width < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, batch * heads);
+
+    /// <summary>A pass's arguments, on the caller's stack while the workers read them.</summary>
+    private struct Job
+    {
+        public float* Output, Att, Qkv, DQkv, DAtt, DOutput;
+        public int Batch, Time, Width, Heads;
+
+        /// <summary>The (batch, head) pairs of one part: a near-equal share of batch·heads.</summary>
+        public readonly (int First, int End) Pairs(int part, int parts)
+        {
+            int pairs = Batch * Heads;
+            return (pairs * part / parts, pairs * (part + 1) / parts);
         }
     }
 
