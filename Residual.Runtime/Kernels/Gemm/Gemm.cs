@@ -54,6 +54,19 @@ internal static unsafe class Gemm
             Run<Scalar, float>(problem);
     }
 
+    /// <summary>Runs the product on the calling thread only (for kernels that already split their work between threads).</summary>
+    public static void RunOnThisThread(GemmProblem* problem)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            Serial<V512, Vector512<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else if (Vector256.IsHardwareAccelerated)
+            Serial<V256, Vector256<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else if (Vector128.IsHardwareAccelerated)
+            Serial<V128, Vector128<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else
+            Serial<Scalar, float>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+    }
+
     private static void Run<S, V>(GemmProblem* p) where S : ISimd<V> where V : struct
     {
         int nr = 2 * S.Count, mr = Rows<S, V>();
