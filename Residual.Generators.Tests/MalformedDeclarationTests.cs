@@ -126,7 +126,6 @@ public class MalformedDeclarationTests
             """), ["Bad", "Outer"]),
         ["Block class static"] = (Block($"    [Residual] {Ff}\n    public static partial FeedForward Mix {{ get; }}", header: "public static partial class Bad"), ["Bad"]),
         ["Block class abstract"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}", header: "public abstract partial class Bad"), ["Bad"]),
-        ["[Residual] on the block class"] = (Sublayer($"[Residual] {Ff}", blockAttribute: "[Block(Width = 16), Residual]"), ["Bad"]),
         ["Empty block"] = (Block(""), ["Bad"]),
         ["Block whose properties have no [Sublayer]"] = (Block("    public int Depth => 1;"), ["Bad"]),
         ["Block with a parameterless constructor"] = (Block($"    [Residual] {Ff}\n    public partial FeedForward Mix {{ get; }}\n    public Bad() {{ }}"), ["Bad"]),

@@ -44,11 +44,17 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         var reported = new HashSet<SpecProblem>();
         foreach (var attribute in type.GetAttributes())
         {
-            var problems = SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, blockAttribute)
-                ? DeclarationReader.ReadBlock(type, context.Compilation, context.CancellationToken).Problems
-                : SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, modelAttribute)
-                    ? DeclarationReader.ReadModel(type, context.Compilation, context.CancellationToken).Problems
-                    : default;
+            IEnumerable<SpecProblem> problems = Enumerable.Empty<SpecProblem>();
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, blockAttribute))
+            {
+                var spec = DeclarationReader.ReadBlock(type, context.Compilation, context.CancellationToken);
+                problems = spec.Problems.Concat(spec.Warnings);
+            }
+            else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, modelAttribute))
+            {
+                var spec = DeclarationReader.ReadModel(type, context.Compilation, context.CancellationToken);
+                problems = spec.Problems.Concat(spec.Warnings);
+            }
             foreach (var problem in problems)
             {
                 if (!Descriptors.ById.TryGetValue(problem.Code, out var descriptor) || !reported.Add(problem)) continue;
@@ -69,7 +75,14 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
             var constructors = RefusedConstructors(type, declaring, ct).ToList();
             if (constructors.Count > 0) return constructors;
         }
-        else if (problem.Member.Length > 0)
+        else if (problem.Attribute.Length > 0)
+        {
+            ISymbol? owner = problem.Member.Length == 0 ? type : type.GetMembers(problem.Member).FirstOrDefault(m => m.Locations.Any(l => l.IsInSource));
+            if (owner is not null && DeclarationReader.FindAttribute(owner, problem.Attribute)?.ApplicationSyntaxReference is { } attributeReference
+                && attributeReference.GetSyntax(ct) is AttributeSyntax attributeSyntax)
+                return new[] { ArgumentOrAttribute(attributeSyntax, problem.Argument) };
+        }
+        if (problem.Member.Length > 0 && problem.Member != WellKnownMemberNames.InstanceConstructorName)
         {
             var member = type.GetMembers(problem.Member).FirstOrDefault(m => m.Locations.Any(l => l.IsInSource));
             if (member is not null) return new[] { member.Locations.First(l => l.IsInSource) };
@@ -83,6 +96,23 @@ public sealed class DeclarationAnalyzer : DiagnosticAnalyzer
         if (attribute?.ApplicationSyntaxReference is { } reference)
             return new[] { Location.Create(reference.SyntaxTree, reference.Span) };
         return new[] { type.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None };
+    }
+
+    /// <summary>The named argument (or <c>#i</c>, the i-th constructor argument) of the attribute, else the attribute itself.</summary>
+    private static Location ArgumentOrAttribute(AttributeSyntax attribute, string argument)
+    {
+        if (argument.Length > 0 && attribute.ArgumentList is { } list)
+        {
+            var positional = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+            foreach (var a in list.Arguments)
+            {
+                if (a.NameEquals?.Name.Identifier.ValueText == argument || a.NameColon?.Name.Identifier.ValueText == argument)
+                    return a.GetLocation();
+            }
+            if (argument[0] == '#' && int.TryParse(argument.Substring(1), out int index) && index < positional.Count)
+                return positional[index].GetLocation();
+        }
+        return attribute.GetLocation();
     }
 
     /// <summary>Where the user declared the constructors the reader refuses (generated and chaining ones are fine).</summary>

@@ -17,7 +17,7 @@ internal static class Descriptors
     private const string Wiring = "Residual.Wiring";
     private const string Declaration = "Residual.Declaration";
 
-    public static readonly DiagnosticDescriptor ResidualAroundBlock = Error(ProblemCodes.ResidualAroundBlock, "[Residual] wraps a whole block instead of each sublayer", Wiring);
+    public static readonly DiagnosticDescriptor ResidualAroundBlock = Warning(ProblemCodes.ResidualAroundBlock, "[Residual] wraps a whole block instead of each sublayer", Wiring);
     public static readonly DiagnosticDescriptor MissingResidual = Error(ProblemCodes.MissingResidual, "Sublayer without a residual that is not marked [Plain]", Wiring);
     public static readonly DiagnosticDescriptor PreAndPostNorm = Error(ProblemCodes.PreAndPostNorm, "Sublayer with both [PreNorm] and [PostNorm]", Wiring);
     public static readonly DiagnosticDescriptor InvalidSize = Error(ProblemCodes.InvalidSize, "Invalid size or option", Declaration);
@@ -25,14 +25,21 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor InvalidType = Error(ProblemCodes.InvalidType, "Block or model class cannot be generated", Declaration);
     public static readonly DiagnosticDescriptor EmptyBlock = Error(ProblemCodes.EmptyBlock, "Empty block, or a model whose block is not a valid block", Declaration);
     public static readonly DiagnosticDescriptor InvalidMember = Error(ProblemCodes.InvalidMember, "Sublayer property cannot be implemented", Declaration);
+    public static readonly DiagnosticDescriptor ResidualAndPlain = Error(ProblemCodes.ResidualAndPlain, "Sublayer with both [Residual] and [Plain]", Wiring);
+    public static readonly DiagnosticDescriptor ResidualAroundModel = Error(ProblemCodes.ResidualAroundModel, "[Residual] on a model class", Wiring);
 
     /// <summary>Every descriptor, by its ID.</summary>
     public static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         ResidualAroundBlock, MissingResidual, PreAndPostNorm, InvalidSize, NotASublayer, InvalidType, EmptyBlock, InvalidMember,
+        ResidualAndPlain, ResidualAroundModel,
     }.ToImmutableDictionary(d => d.Id);
 
-    private static DiagnosticDescriptor Error(string id, string title, string category) => new(
-        id, title, messageFormat: "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+    private static DiagnosticDescriptor Error(string id, string title, string category) => Create(id, title, category, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string category) => Create(id, title, category, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string category, DiagnosticSeverity severity) => new(
+        id, title, messageFormat: "{0}", category, severity, isEnabledByDefault: true,
         helpLinkUri: HelpRoot + id + ".md");
 }

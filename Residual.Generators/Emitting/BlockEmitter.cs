@@ -47,7 +47,17 @@ internal static class BlockEmitter
             w.Line($"//   {s.K}. {s.Spec.Member}  {s.Spec.Declaration}");
             w.Line($"//        {Topology.Formula(s.Spec)}{Topology.Details(s.Spec)}");
         }
+        if (plan.Residual is { } whole)
+        {
+            w.Line("// One residual wraps the whole block ([Residual] on the class; RES0001 says so), B being the sublayers above:");
+            w.Line($"//        {Topology.BlockFormula(spec)}");
+        }
         w.Line("// Backward walks them in reverse.");
+        if (plan.Residual is not null)
+        {
+            w.Line("// Through the block-wide residual y = α·x + s·B(x), dy reaches x unchanged (times α) and enters B");
+            w.Line("// (times s); the sublayers' gradient is added on top.");
+        }
         var kinds = plan.Subs.Select(s => s.Spec).ToList();
         if (kinds.Any(s => s.Residual && s.Placement != Placement.Post))
         {
@@ -148,7 +158,17 @@ internal static class BlockEmitter
         w.Indent();
         foreach (var s in plan.Subs) w.Line(Topology.DescriptionLiteral(s.Spec) + ",");
         w.Outdent();
-        w.Line("});");
+        if (plan.Residual is { } whole)
+        {
+            w.Line("})");
+            w.Line("{");
+            w.Indent();
+            w.Line($"Residual = new {R}BlockResidualDescription({Double(whole.Scale)}, {(whole.LearnableScale ? "true" : "false")}, {Double(whole.Alpha)}),");
+            w.Outdent();
+            w.Line("};");
+        }
+        else
+            w.Line("});");
         w.Line();
 
         w.Line("/// <summary>One layer's tensors with GPT-2 names, relative to the layer (a model prefixes <c>h.{i}.</c>).</summary>");
@@ -162,7 +182,7 @@ internal static class BlockEmitter
             foreach (var t in plan.Tensors)
             {
                 if (t.CustomOf is { } custom)
-                    w.Line($"tensors.AddRange({R}Layouts.Expand({String(custom.Spec.Prefix + ".")}, {t.Ident}, {custom.Field}.DescribeParameters(Width), residual: {(custom.Spec.Residual ? "true" : "false")}));");
+                    w.Line($"tensors.AddRange({R}Layouts.Expand({String(custom.Spec.Prefix + ".")}, {t.Ident}, {custom.Field}.DescribeParameters(Width), residual: {(custom.WritesResidual ? "true" : "false")}));");
                 else
                     w.Line($"tensors.Add(new {R}TensorInfo({String(t.Name)}, {t.Ident}, new[] {{ {string.Join(", ", t.Shape)} }}, {R}ParameterInit.{t.Init}{(t.Init == "Constant" ? ", " + t.Value : "")}));");
             }
@@ -326,16 +346,40 @@ internal static class BlockEmitter
                 w.Line();
                 SublayerForward(w, spec, plan, s);
             }
+            if (plan.Residual is { } whole)
+            {
+                w.Line();
+                w.Line($"// ── Around the whole block: {Topology.BlockFormula(spec)} ──");
+                w.Line("//    [Residual] on the class: one identity path around all the sublayers, B(x) being their output.");
+                w.Line($"// Residual: {Topology.BlockResidualText(whole)}");
+                if (whole.LearnableScale)
+                {
+                    w.Line($"float blockScale = p[{plan.BlockScaleIdent}];");
+                    w.Line($"ResidualAddScaled(y, x, {BlockPlan.BlockOut}, {Float(whole.Alpha)}, blockScale, rows);");
+                }
+                else if (whole.Alpha == 1.0 && whole.Scale == 1.0)
+                    w.Line($"ResidualAdd(y, x, {BlockPlan.BlockOut}, rows);");
+                else
+                    w.Line($"ResidualAddScaled(y, x, {BlockPlan.BlockOut}, {Float(whole.Alpha)}, {Float(whole.Scale)}, rows);");
+            }
         }
         w.Line();
     }
+
+    /// <summary>Where sublayer <paramref name="k"/> writes: the next stream, or the block's output (or <c>B(x)</c> under a block-wide residual).</summary>
+    private static string StreamOut(BlockPlan plan, int k) =>
+        k < plan.Subs.Count ? $"x{k + 1}" : plan.Residual is null ? "y" : BlockPlan.BlockOut;
+
+    /// <summary>The gradient at what sublayer <paramref name="k"/> writes (see <see cref="StreamOut"/>).</summary>
+    private static string DStreamOut(BlockPlan plan, int k) =>
+        k < plan.Subs.Count ? $"dStream{(k + 1) % 2}" : plan.Residual is null ? "dy" : BlockPlan.DBlock;
 
     private static void SublayerForward(IndentedWriter w, BlockSpec spec, BlockPlan plan, SubPlan s)
     {
         var d = s.Spec;
         int c = spec.Width;
         string input = s.K == 1 ? "x" : $"x{s.K}";
-        string output = s.K == plan.Subs.Count ? "y" : $"x{s.K + 1}";
+        string output = StreamOut(plan, s.K);
         w.Line($"// ── {s.K}. {d.Member}: {Topology.Formula(d)} ──");
         w.Line($"//    {d.Declaration}");
         string fInput = input;
@@ -446,6 +490,19 @@ internal static class BlockEmitter
             foreach (var r in plan.Scratch)
                 w.Line($"global::System.Span<float> {r.Name} = scratch.Slice(at, {r.IntSize}); at += {r.IntSize};");
             w.Line("int shared = at;");
+            if (plan.Residual is { } whole)
+            {
+                w.Line();
+                w.Line($"// ── Around the whole block backward: {Topology.BlockFormula(spec)} ──");
+                w.Line($"// Residual {Topology.BlockResidualText(whole)}: dx += {(whole.Alpha == 1.0 ? "dy (the identity path, unchanged)" : Double(whole.Alpha) + "·dy (the identity path)")}, and B gets {(whole.LearnableScale ? "a·" : whole.Scale == 1.0 ? "" : Double(whole.Scale) + "·")}dy.");
+                w.Line($"{BlockPlan.DBlock}.Clear();");
+                w.Line($"ResidualBackward(dx, {BlockPlan.DBlock}, dy, {Float(whole.Alpha)}, {(whole.LearnableScale ? $"p[{plan.BlockScaleIdent}]" : Float(whole.Scale))}, rows);");
+                if (whole.LearnableScale)
+                {
+                    w.Line("// The learnable scale a: dL/da = Σ dy·B(x)");
+                    w.Line($"g[{plan.BlockScaleIdent}] += Dot(dy, {BlockPlan.BlockOut}, rows);");
+                }
+            }
             for (int i = plan.Subs.Count - 1; i >= 0; i--)
             {
                 w.Line();
@@ -458,11 +515,9 @@ internal static class BlockEmitter
     {
         var d = s.Spec;
         int c = spec.Width;
-        int n = plan.Subs.Count;
         string input = s.K == 1 ? "x" : $"x{s.K}";
-        string output = s.K == n ? "y" : $"x{s.K + 1}";
         string dIn = s.K == 1 ? "dx" : $"dStream{s.K % 2}";
-        string dOut = s.K == n ? "dy" : $"dStream{(s.K + 1) % 2}";
+        string dOut = DStreamOut(plan, s.K);
         w.Line($"// ── {s.K}. {d.Member} backward: {Topology.Formula(d)} ──");
         if (s.K != 1) w.Line($"{dIn}.Clear();");
         var group = plan.ScratchGroups.FirstOrDefault(gr => gr.Owner == s);

@@ -87,6 +87,9 @@ internal sealed class SubPlan
     public string NormBias { get; set; } = "";
     public string ScaleIdent { get; set; } = "";
 
+    /// <summary>Whether the output projection writes into the residual stream (initialised as a residual-branch output).</summary>
+    public bool WritesResidual { get; set; }
+
     public void AddTensor(string relative, string ident) => _tensors[relative] = ident;
 
     /// <summary>The offset identifier of one of this sublayer's tensors, by its name relative to the prefix.</summary>
@@ -122,8 +125,11 @@ internal sealed class BlockPlan
                 sub.NormWeight = Add($"ln_{k}.weight", new[] { c }, "Ones", normRole + ", weight").Ident;
                 if (s.Norm == NormKind.LayerNorm) sub.NormBias = Add($"ln_{k}.bias", new[] { c }, "Zeros", normRole + ", bias").Ident;
             }
-            // A plain sublayer's output projection cannot start at zero: nothing would flow past it.
-            string output = s.Residual ? "ResidualOutput" : "Normal";
+            // A plain sublayer's output projection cannot start at zero: nothing would flow past it. The last
+            // sublayer of a block-wide residual writes into the residual stream (unless a post-norm follows it).
+            bool feedsBlockResidual = spec.Residual is not null && k == spec.Sublayers.Count && s.Placement != Placement.Post;
+            sub.WritesResidual = s.Residual || feedsBlockResidual;
+            string output = sub.WritesResidual ? "ResidualOutput" : "Normal";
             switch (s.Kind)
             {
                 case SublayerKind.Attention:
@@ -147,6 +153,13 @@ internal sealed class BlockPlan
             }
             if (s.Residual && s.LearnableScale)
                 sub.ScaleIdent = Add($"res_{k}.scale", new[] { 1 }, "Constant", $"learnable residual scale of {who}", Formatting.Float(s.Scale)).Ident;
+        }
+        if (spec.Residual is { LearnableScale: true } whole)
+        {
+            var t = new TensorPlan("res.scale", new[] { 1 }, "Constant", Formatting.Float(whole.Scale), "learnable scale of the block-wide residual", offset);
+            Tensors.Add(t);
+            BlockScaleIdent = t.Ident;
+            offset = offset.Plus(t.Count);
         }
         End = offset;
 
@@ -181,10 +194,12 @@ internal sealed class BlockPlan
             }
             Activations.Add(Region.PerRow($"{l}Out", c, $"F(·), the branch output of {s.Member}"));
         }
+        if (spec.Residual is not null) Activations.Add(Region.PerRow(BlockOut, c, "B(x), the sublayers' output that the block-wide residual adds to x"));
 
         // Scratch for backward: stream gradients, branch and norm gradients, then per-sublayer internals (shared).
         if (Subs.Count >= 2) Scratch.Add(Region.PerRow("dStream0", c, "gradient of a stream between sublayers"));
         if (Subs.Count >= 3) Scratch.Add(Region.PerRow("dStream1", c, "gradient of the next stream (ping-pong)"));
+        if (spec.Residual is not null) Scratch.Add(Region.PerRow(DBlock, c, "gradient at B(x), the sublayers' output"));
         if (Subs.Any(x => x.Spec.Residual)) Scratch.Add(Region.PerRow("dBranch", c, "gradient at a branch output"));
         if (Subs.Any(x => x.Spec.Placement != Placement.None)) Scratch.Add(Region.PerRow("dNorm", c, "gradient at a norm's output or input"));
         foreach (var sub in Subs)
@@ -208,11 +223,26 @@ internal sealed class BlockPlan
 
         UsesLayerNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.LayerNorm);
         UsesRmsNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.RMSNorm);
-        UsesPlainAdd = Subs.Any(x => x.Spec.Residual && !x.Spec.LearnableScale && x.Spec.Alpha == 1.0 && x.Spec.Scale == 1.0);
-        UsesScaledAdd = Subs.Any(x => x.Spec.Residual && (x.Spec.LearnableScale || x.Spec.Alpha != 1.0 || x.Spec.Scale != 1.0));
-        UsesResidualBackward = Subs.Any(x => x.Spec.Residual);
-        UsesDot = Subs.Any(x => x.Spec.Residual && x.Spec.LearnableScale);
+        Residual = spec.Residual;
+        var residuals = Subs.Where(x => x.Spec.Residual).Select(x => (x.Spec.Scale, x.Spec.LearnableScale, x.Spec.Alpha)).ToList();
+        if (spec.Residual is { } r) residuals.Add((r.Scale, r.LearnableScale, r.Alpha));
+        UsesPlainAdd = residuals.Any(x => !x.LearnableScale && x.Alpha == 1.0 && x.Scale == 1.0);
+        UsesScaledAdd = residuals.Any(x => x.LearnableScale || x.Alpha != 1.0 || x.Scale != 1.0);
+        UsesResidualBackward = residuals.Count > 0;
+        UsesDot = residuals.Any(x => x.LearnableScale);
     }
+
+    /// <summary>Activation region of the sublayers' output under a block-wide residual.</summary>
+    public const string BlockOut = "blockOut";
+
+    /// <summary>Scratch region of the gradient at <see cref="BlockOut"/>.</summary>
+    public const string DBlock = "dBlock";
+
+    /// <summary>The residual around the whole block, or null.</summary>
+    public BlockResidualSpec? Residual { get; }
+
+    /// <summary>Offset identifier of the block-wide residual's learnable scale (empty when fixed or absent).</summary>
+    public string BlockScaleIdent { get; } = "";
 
     public List<SubPlan> Subs { get; } = new();
     public List<TensorPlan> Tensors { get; } = new();

@@ -72,6 +72,7 @@ internal static class GeneratedNames
         var plan = new BlockPlan(spec);
         var names = new HashSet<string>(s_blockMembers.Concat(s_helpers));
         var duplicates = new List<(string Member, string Name)>();
+        if (plan.BlockScaleIdent.Length > 0) names.Add(plan.BlockScaleIdent);
         foreach (var s in plan.Subs)
         {
             var declared = new List<string> { s.Field };

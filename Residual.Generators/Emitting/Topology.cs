@@ -1,3 +1,4 @@
+using System.Linq;
 using Residual.Generators.Specs;
 using static Residual.Generators.Emitting.Formatting;
 
@@ -47,6 +48,38 @@ internal static class Topology
 
     /// <summary>What the residual add produces: the output <c>y</c>, or <c>z</c> when a post-norm follows.</summary>
     public static string SumName(SublayerSpec s) => s.Placement == Placement.Post ? "z" : "y";
+
+    /// <summary>
+    /// The block-wide residual as one formula: <c>x ← x + FeedForward(LayerNorm(Attention(LayerNorm(x))))</c> when the
+    /// sublayers are plain; when one has its own residual, its formula would repeat its input, so every sublayer is
+    /// written by its member name, as numbered above it (<c>x ← x + Mix(Attend(x))</c>).
+    /// </summary>
+    public static string BlockFormula(BlockSpec spec)
+    {
+        var whole = spec.Residual!;
+        bool byName = spec.Sublayers.Any(s => s.Residual);
+        string chain = "x";
+        foreach (var s in spec.Sublayers)
+        {
+            string norm = BlockEmitter.NormName(s.Norm);
+            chain = byName ? $"{s.Member}({chain})"
+                : s.Placement == Placement.Pre ? $"{Function(s)}({norm}({chain}))"
+                : s.Placement == Placement.Post ? $"{norm}({Function(s)}({chain}))"
+                : $"{Function(s)}({chain})";
+        }
+        string alpha = whole.Alpha == 1.0 ? "" : Double(whole.Alpha);
+        string scale = whole.LearnableScale ? "a" : whole.Scale == 1.0 ? "" : Double(whole.Scale);
+        return $"x ← {Scaled(alpha, "x")} + {Scaled(scale, chain)}";
+    }
+
+    /// <summary>The block-wide residual add alone: <c>y = x + B</c>, <c>y = 2·x + a·B (a learnable, starts at 0)</c>.</summary>
+    public static string BlockResidualText(BlockResidualSpec whole)
+    {
+        string alpha = whole.Alpha == 1.0 ? "" : Double(whole.Alpha);
+        string scale = whole.LearnableScale ? "a" : whole.Scale == 1.0 ? "" : Double(whole.Scale);
+        string text = $"y = {Scaled(alpha, "x")} + {Scaled(scale, "B")}";
+        return whole.LearnableScale ? text + $" (a learnable, starts at {Double(whole.Scale)})" : text;
+    }
 
     public static string Details(SublayerSpec s) => s.Kind switch
     {

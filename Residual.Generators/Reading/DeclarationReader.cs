@@ -37,8 +37,8 @@ internal static class DeclarationReader
         var blockAttr = FindAttribute(type, KnownNames.Block);
         if (blockAttr is not null) width = NamedInt(blockAttr, "Width");
         if (width <= 0 && !broken.Contains(KnownNames.Block)) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
-        if (FindAttribute(type, KnownNames.Residual) is not null)
-            problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on block '{type.Name}' wraps the whole block; put it on each sublayer."));
+        var warnings = new List<SpecProblem>();
+        var blockResidual = inSource ? ReadBlockResidual(type, broken, problems, warnings) : null;
 
         var attention = compilation.GetTypeByMetadataName(KnownNames.AttentionType);
         var feedForward = compilation.GetTypeByMetadataName(KnownNames.FeedForwardType);
@@ -59,7 +59,7 @@ internal static class DeclarationReader
             var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, ct);
             if (spec is not null) sublayers.Add(spec);
         }
-        AssignCustomPrefixes(sublayers);
+        AssignCustomPrefixes(sublayers, blockResidual);
 
         bool constantCount = !sublayers.Any(s => s.Kind == SublayerKind.Custom);
         long parameterFloats = 0;
@@ -67,7 +67,7 @@ internal static class DeclarationReader
         {
             if (sublayers.Count == 0 && problems.Count == 0)
                 problems.Add(new SpecProblem(ProblemCodes.EmptyBlock, "", $"Block '{type.Name}' declares no [Sublayer] properties."));
-            if (problems.Count == 0) parameterFloats = CheckSizes(type.Name, width, sublayers, problems);
+            if (problems.Count == 0) parameterFloats = CheckSizes(type.Name, width, sublayers, blockResidual, problems);
         }
         else
         {
@@ -77,13 +77,17 @@ internal static class DeclarationReader
             else
             {
                 constantCount = count.IsConst;
-                parameterFloats = count.IsConst && count.ConstantValue is int n ? n : SumParameterFloats(width, sublayers);
+                parameterFloats = count.IsConst && count.ConstantValue is int n ? n : SumParameterFloats(width, sublayers, null);
             }
         }
 
         var block = new BlockSpec(
             NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), width, constantCount, parameterFloats,
-            new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems));
+            new EquatableArray<SublayerSpec>(sublayers), new EquatableArray<SpecProblem>(problems))
+        {
+            Residual = blockResidual,
+            Warnings = new EquatableArray<SpecProblem>(warnings),
+        };
         if (inSource && problems.Count == 0)
         {
             var (generated, duplicates) = GeneratedNames.ForBlock(block);
@@ -92,6 +96,33 @@ internal static class DeclarationReader
                 problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
         }
         return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
+    }
+
+    /// <summary>
+    /// <c>[Residual]</c> on the block class: one residual around the whole block, <c>y = α·x + s·Block(x)</c>. Generated
+    /// as declared, but RES0001 warns, since the residual usually belongs on each sublayer; a deliberate one suppresses it.
+    /// </summary>
+    private static BlockResidualSpec? ReadBlockResidual(INamedTypeSymbol type, HashSet<string> broken, List<SpecProblem> problems, List<SpecProblem> warnings)
+    {
+        var attr = FindAttribute(type, KnownNames.Residual);
+        if (attr is null) return null;
+        warnings.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "",
+            $"[Residual] on block '{type.Name}' wraps the whole block (y = x + {type.Name}(x)), not each sublayer; move it onto each sublayer, or suppress RES0001 if one residual around the block is deliberate.",
+            KnownNames.Residual));
+        if (broken.Contains(KnownNames.Residual)) return null;
+        double scale = NamedDouble(attr, "Scale", 1.0), alpha = NamedDouble(attr, "Alpha", 1.0);
+        CheckResidualScales(type.Name, "", attr, scale, alpha, problems);
+        return new BlockResidualSpec(scale, NamedBool(attr, "Learnable"), alpha);
+    }
+
+    /// <summary>The generated code computes in float: a Scale or Alpha beyond float range would become infinity there.</summary>
+    private static void CheckResidualScales(string owner, string member, AttributeData attr, double scale, double alpha, List<SpecProblem> problems)
+    {
+        foreach (var (name, value) in new[] { ("Scale", scale), ("Alpha", alpha) })
+            if (!IsFiniteFloat(value))
+                problems.Add(new SpecProblem(ProblemCodes.InvalidSize, member,
+                    $"The residual on '{owner}' needs a {name} that is finite as a float (|{name}| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got {name} = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
+                    KnownNames.Residual, name));
     }
 
     public static ModelSpec ReadModel(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
@@ -111,7 +142,7 @@ internal static class DeclarationReader
         if (checkSizes && layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
         if (checkSizes && finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
         if (FindAttribute(type, KnownNames.Residual) is not null)
-            problems.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "", $"[Residual] on model '{type.Name}' would wrap the whole stack; put it on each sublayer of the block."));
+            problems.Add(new SpecProblem(ProblemCodes.ResidualAroundModel, "", $"[Residual] on model '{type.Name}' would wrap the whole stack, which is not generated; put it on each sublayer of the block (or on the block class for one residual around each block).", KnownNames.Residual));
 
         var transformer = compilation.GetTypeByMetadataName(KnownNames.Transformer);
         BlockSpec? block = null;
@@ -207,7 +238,7 @@ internal static class DeclarationReader
         if (residualAttr is null && plainAttr is null)
             Problem(ProblemCodes.MissingResidual, $"Sublayer '{name}' has no [Residual]; add it, or mark the sublayer [Plain] if having no identity path is deliberate.");
         if (residualAttr is not null && plainAttr is not null)
-            Problem(ProblemCodes.MissingResidual, $"Sublayer '{name}' is both [Residual] and [Plain]; keep one.");
+            problems.Add(new SpecProblem(ProblemCodes.ResidualAndPlain, name, $"Sublayer '{name}' is both [Residual] and [Plain]; keep one.", KnownNames.Plain));
         if (preAttr is not null && postAttr is not null)
             Problem(ProblemCodes.PreAndPostNorm, $"Sublayer '{name}' has both [PreNorm] and [PostNorm]; keep one.");
 
@@ -220,9 +251,7 @@ internal static class DeclarationReader
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
         bool learnable = residualAttr is not null && NamedBool(residualAttr, "Learnable");
-        // The generated code computes in float: a double beyond float range would become infinity there.
-        if ((!IsFiniteFloat(scale) || !IsFiniteFloat(alpha)) && !broken.Contains(KnownNames.Residual))
-            Problem(ProblemCodes.InvalidSize, $"The residual on '{name}' needs Scale and Alpha that are finite as floats (|value| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got Scale = {scale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, Alpha = {alpha.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
+        if (residualAttr is not null && !broken.Contains(KnownNames.Residual)) CheckResidualScales(name, name, residualAttr, scale, alpha, problems);
 
         if (problems.Count > before || sublayerType is null) return null;
 
@@ -401,23 +430,25 @@ internal static class DeclarationReader
     /// scratch must fit in an int (offsets are int constants, spans are int-indexed). Returns the layer's
     /// parameter floats known at build time.
     /// </summary>
-    private static long CheckSizes(string block, int width, List<SublayerSpec> sublayers, List<SpecProblem> problems)
+    private static long CheckSizes(string block, int width, List<SublayerSpec> sublayers, BlockResidualSpec? blockResidual, List<SpecProblem> problems)
     {
         long c = width;
-        long parameters = SumParameterFloats(width, sublayers);
-        long perRow = 0, scratchPerRow = 4 * c;
+        long parameters = SumParameterFloats(width, sublayers, blockResidual);
+        // A block-wide residual keeps the chain's output and needs its gradient.
+        long extra = blockResidual is null ? 0 : c;
+        long perRow = extra, scratchPerRow = 4 * c + extra;
         foreach (var s in sublayers)
         {
             perRow = Sizes.Add(perRow, 4 * c + 3);
             if (s.Kind == SublayerKind.Attention)
             {
                 perRow = Sizes.Add(perRow, 5 * c);
-                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c, 4 * c));
+                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c + extra, 4 * c));
             }
             else if (s.Kind == SublayerKind.FeedForward)
             {
                 perRow = Sizes.Add(perRow, Sizes.Mul(2, s.Hidden));
-                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c, Sizes.Mul(2, s.Hidden)));
+                scratchPerRow = Math.Max(scratchPerRow, Sizes.Add(4 * c + extra, Sizes.Mul(2, s.Hidden)));
             }
         }
         if (parameters > int.MaxValue)
@@ -428,7 +459,7 @@ internal static class DeclarationReader
     }
 
     /// <summary>One layer's parameters known at build time, saturating at <see cref="long.MaxValue"/> (mirrors <c>BlockPlan</c>'s layout).</summary>
-    private static long SumParameterFloats(int width, IEnumerable<SublayerSpec> sublayers)
+    private static long SumParameterFloats(int width, IEnumerable<SublayerSpec> sublayers, BlockResidualSpec? blockResidual)
     {
         long c = width, total = 0;
         foreach (var s in sublayers)
@@ -438,6 +469,7 @@ internal static class DeclarationReader
             if (s.Kind == SublayerKind.FeedForward) total = Sizes.Add(total, Sizes.Add(Sizes.Mul(2 * c, s.Hidden), s.Hidden + c)); // c_fc H·C + H, c_proj C·H + C
             if (s.Residual && s.LearnableScale) total = Sizes.Add(total, 1);
         }
+        if (blockResidual is { LearnableScale: true }) total = Sizes.Add(total, 1); // res.scale
         return total;
     }
 
@@ -454,9 +486,10 @@ internal static class DeclarationReader
     /// already uses that prefix (<c>attn</c>, <c>mlp2</c>, <c>ln_1</c>, <c>res_2</c>), or another custom sublayer does
     /// (<c>Mix</c> and <c>mix</c>): then <c>_k</c> is appended, k its position. Built-in names (GPT-2's) never change.
     /// </summary>
-    private static void AssignCustomPrefixes(List<SublayerSpec> sublayers)
+    private static void AssignCustomPrefixes(List<SublayerSpec> sublayers, BlockResidualSpec? blockResidual)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
+        if (blockResidual is { LearnableScale: true }) used.Add("res"); // res.scale
         for (int i = 0; i < sublayers.Count; i++)
         {
             var s = sublayers[i];

@@ -31,4 +31,6 @@ internal static class ProblemCodes
     public const string InvalidType = "RES0008";
     public const string EmptyBlock = "RES0009";
     public const string InvalidMember = "RES0013";
+    public const string ResidualAndPlain = "RES0014";
+    public const string ResidualAroundModel = "RES0015";
 }

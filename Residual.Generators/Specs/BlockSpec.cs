@@ -4,7 +4,15 @@ namespace Residual.Generators.Specs;
 /// What is wrong with a declaration, found while reading it. The generator emits nothing for a spec
 /// with problems; analyzers report them. <paramref name="Member"/> is empty for the type itself.
 /// </summary>
-internal sealed record SpecProblem(string Code, string Member, string Message);
+/// <remarks>
+/// <paramref name="Attribute"/> (a metadata name from <c>KnownNames</c>) and <paramref name="Argument"/> (a named
+/// argument, or <c>#0</c> for the first constructor argument) say where exactly the analyzer places it: on that
+/// argument of that attribute of the member (or of the type), else on the attribute, else on the member.
+/// </remarks>
+internal sealed record SpecProblem(string Code, string Member, string Message, string Attribute = "", string Argument = "");
+
+/// <summary>One residual around the whole block (<c>[Residual]</c> on the block class): <c>y = Alpha·x + Scale·Block(x)</c>.</summary>
+internal sealed record BlockResidualSpec(double Scale, bool LearnableScale, double Alpha);
 
 /// <summary>One sublayer as declared on a block property.</summary>
 /// <param name="Member">Property name.</param>
@@ -49,7 +57,17 @@ internal sealed record BlockSpec(
     bool ConstantParameterCount,
     long ParameterFloats,
     EquatableArray<SublayerSpec> Sublayers,
-    EquatableArray<SpecProblem> Problems);
+    EquatableArray<SpecProblem> Problems)
+{
+    /// <summary>The residual around the whole block, or null (the usual case: residuals on the sublayers).</summary>
+    public BlockResidualSpec? Residual { get; init; }
+
+    /// <summary>
+    /// Warnings: reported by the analyzers, never a reason to refuse the declaration (the generator reads only
+    /// <see cref="Problems"/>, which are errors).
+    /// </summary>
+    public EquatableArray<SpecProblem> Warnings { get; init; } = EquatableArray<SpecProblem>.Empty;
+}
 
 /// <summary>A <c>[Model]</c> class as declared, with the block it stacks.</summary>
 internal sealed record ModelSpec(
@@ -61,4 +79,8 @@ internal sealed record ModelSpec(
     int Layers,
     NormKind FinalNorm,
     BlockSpec Block,
-    EquatableArray<SpecProblem> Problems);
+    EquatableArray<SpecProblem> Problems)
+{
+    /// <summary>Warnings (never a reason to refuse the declaration), as <see cref="BlockSpec.Warnings"/>.</summary>
+    public EquatableArray<SpecProblem> Warnings { get; init; } = EquatableArray<SpecProblem>.Empty;
+}

@@ -97,7 +97,7 @@ public class ReferenceBlockTests
     }
 
     /// <summary>Checks dL/dx and dL/dθ for every entry against finite differences, with the gradient buffers starting non-zero.</summary>
-    private static void CheckBlock(BlockDescription block, ulong seed)
+    internal static void CheckBlock(BlockDescription block, ulong seed)
     {
         var layout = Layouts.Block(block);
         var parameters = InitialParameters(layout, seed);

@@ -60,18 +60,31 @@ public sealed record SublayerDescription(
     Activation Activation,
     string Prefix);
 
+/// <summary>
+/// One residual around a whole block, <c>y = Alpha·x + Scale·Block(x)</c>, declared with <c>[Residual]</c> on the
+/// block class (diagnostic RES0001, suppressed when deliberate). <c>Block(x)</c> runs the sublayers in order,
+/// each wired as declared.
+/// </summary>
+/// <param name="Scale">Scale on the block's output; the initial value when <paramref name="LearnableScale"/>.</param>
+/// <param name="LearnableScale">Whether the scale is a parameter (<c>res.scale</c>, after every sublayer's tensors).</param>
+/// <param name="Alpha">Scale on the identity path.</param>
+public sealed record BlockResidualDescription(double Scale, bool LearnableScale, double Alpha);
+
 /// <summary>A block as declared: its width and its sublayers in declaration order.</summary>
 /// <param name="Name">The block type's name.</param>
 /// <param name="Width">Residual-stream width.</param>
 /// <param name="Sublayers">Sublayers in declaration order.</param>
 public sealed record BlockDescription(string Name, int Width, IReadOnlyList<SublayerDescription> Sublayers)
 {
-    /// <inheritdoc/>
-    public bool Equals(BlockDescription? other) =>
-        other is not null && Name == other.Name && Width == other.Width && Sublayers.SequenceEqual(other.Sublayers);
+    /// <summary>The residual around the whole block (<c>[Residual]</c> on the block class), or null when there is none.</summary>
+    public BlockResidualDescription? Residual { get; init; }
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Name, Width, Sublayers.Count);
+    public bool Equals(BlockDescription? other) =>
+        other is not null && Name == other.Name && Width == other.Width && Sublayers.SequenceEqual(other.Sublayers) && Equals(Residual, other.Residual);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Width, Sublayers.Count, Residual);
 }
 
 /// <summary>A model as declared.</summary>

@@ -11,7 +11,8 @@ namespace Residual;
 /// Weights are stored <c>[out, in]</c> (PyTorch <c>nn.Linear</c>, llm.c), so <c>y = x·Wᵀ + b</c>.
 /// Per layer, in order, for the k-th sublayer (1-based): <c>ln_k.weight</c>, <c>ln_k.bias</c> (LayerNorm
 /// only; absent without a norm), the sublayer's own tensors under its prefix, then
-/// <c>res_k.scale</c> when the residual scale is learnable.
+/// <c>res_k.scale</c> when the residual scale is learnable; after the last sublayer, <c>res.scale</c> when the
+/// block-wide residual's scale is learnable.
 /// </remarks>
 public static class Layouts
 {
@@ -40,8 +41,7 @@ public static class Layouts
                 Add($"ln_{k}.weight", [c], ParameterInit.Ones);
                 if (s.Norm == Norm.LayerNorm) Add($"ln_{k}.bias", [c], ParameterInit.Zeros);
             }
-            // A plain sublayer's output projection cannot start at zero: nothing would flow past it.
-            var output = s.Residual ? ParameterInit.ResidualOutput : ParameterInit.Normal;
+            var output = OutputInit(block, i);
             switch (s.Kind)
             {
                 case SublayerKind.Attention:
@@ -64,7 +64,23 @@ public static class Layouts
             }
             if (s.Residual && s.LearnableScale) Add($"res_{k}.scale", [1], ParameterInit.Constant, (float)s.Scale);
         }
+        if (block.Residual is { LearnableScale: true } whole) Add("res.scale", [1], ParameterInit.Constant, (float)whole.Scale);
         return list;
+    }
+
+    /// <summary>
+    /// How sublayer <paramref name="index"/>'s output projection starts: as a residual-branch output when it writes into
+    /// the residual stream (its own residual, or the last sublayer of a block-wide residual without a post-norm after it).
+    /// A plain sublayer's output projection cannot start at zero: nothing would flow past it.
+    /// </summary>
+    /// <param name="block">The block.</param>
+    /// <param name="index">Index of the sublayer (0-based).</param>
+    public static ParameterInit OutputInit(BlockDescription block, int index)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        var s = block.Sublayers[index];
+        bool feedsBlockResidual = block.Residual is not null && index == block.Sublayers.Count - 1 && s.Placement != NormPlacement.Post;
+        return s.Residual || feedsBlockResidual ? ParameterInit.ResidualOutput : ParameterInit.Normal;
     }
 
     /// <summary>The tensors of a whole model: <c>wte.weight</c>, <c>wpe.weight</c>, <c>h.{i}.*</c>, <c>ln_f.*</c>.</summary>

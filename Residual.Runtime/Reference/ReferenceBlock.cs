@@ -17,6 +17,8 @@ namespace Residual.Reference;
 /// </list>
 /// <c>F</c> is causal multi-head attention (<c>c_attn</c> → attention → <c>c_proj</c>) or a feed-forward
 /// (<c>c_fc</c> → GELU/ReLU → <c>c_proj</c>). Custom sublayers are not interpreted here.
+/// A block-wide residual (<see cref="BlockDescription.Residual"/>) wraps the chain of sublayers <c>B</c> once more:
+/// <c>y = a·x + s·B(x)</c>, with <c>s</c> the parameter <c>res.scale</c> when learnable.
 /// </remarks>
 public static class ReferenceBlock
 {
@@ -107,8 +109,9 @@ public static class ReferenceBlock
     }
 
     /// <summary>The forward pass, on validated arguments; <paramref name="x"/> is kept, not copied.</summary>
-    internal static ReferenceBlockActivations ForwardCore(BlockDescription block, SublayerTensors[] tensors, ReadOnlySpan<double> parameters, double[] x, int batch, int time)
+    internal static ReferenceBlockActivations ForwardCore(BlockDescription block, BlockTensors layer, ReadOnlySpan<double> parameters, double[] x, int batch, int time)
     {
+        var tensors = layer.Sublayers;
         int c = block.Width, rows = batch * time;
         var saved = new SublayerActivations[block.Sublayers.Count];
         double[] stream = x;
@@ -155,14 +158,38 @@ public static class ReferenceBlock
             saved[k] = a;
             stream = y;
         }
-        return new ReferenceBlockActivations(block, batch, time, x, saved, stream);
+        // The block-wide residual: y = a·x + s·B(x), where B(x) is the chain's output.
+        double[] chain = stream;
+        double blockScale = 1.0;
+        if (block.Residual is { } whole)
+        {
+            blockScale = layer.Scale is null ? whole.Scale : parameters[layer.Scale.Offset];
+            stream = new double[rows * c];
+            ReferenceKernels.ResidualForward(stream, x, chain, whole.Alpha, blockScale);
+        }
+        return new ReferenceBlockActivations(block, batch, time, x, saved, stream) { Chain = chain, BlockScale = blockScale };
     }
 
     /// <summary>The backward pass, on validated arguments. Accumulates into <paramref name="dX"/> and <paramref name="dParameters"/>.</summary>
-    internal static void BackwardCore(BlockDescription block, SublayerTensors[] tensors, ReadOnlySpan<double> parameters, ReferenceBlockActivations activations, double[] dOutput, Span<double> dX, Span<double> dParameters)
+    internal static void BackwardCore(BlockDescription block, BlockTensors layer, ReadOnlySpan<double> parameters, ReferenceBlockActivations activations, double[] dOutput, Span<double> dX, Span<double> dParameters)
     {
+        var tensors = layer.Sublayers;
         int c = block.Width, batch = activations.Batch, time = activations.Time, rows = batch * time;
         double[] dy = dOutput;
+        // Through the block-wide residual: dx gets a·dy directly (the identity path), the chain gets s·dy.
+        double[]? dIdentity = null;
+        if (block.Residual is { } whole)
+        {
+            dIdentity = new double[rows * c];
+            dy = new double[rows * c];
+            ReferenceKernels.ResidualBackward(dIdentity, dy, dOutput, whole.Alpha, activations.BlockScale);
+            if (layer.Scale is not null)
+            {
+                double dScale = 0.0;
+                for (int i = 0; i < dOutput.Length; i++) dScale += dOutput[i] * activations.Chain[i];
+                dParameters[layer.Scale.Offset] += dScale;
+            }
+        }
         for (int k = block.Sublayers.Count - 1; k >= 0; k--)
         {
             var s = block.Sublayers[k];
@@ -198,6 +225,8 @@ public static class ReferenceBlock
             dy = dx;
         }
         for (int i = 0; i < dy.Length; i++) dX[i] += dy[i];
+        if (dIdentity is not null)
+            for (int i = 0; i < dIdentity.Length; i++) dX[i] += dIdentity[i];
     }
 
     /// <summary><c>a.F = F(a.U)</c>, saving the intermediate tensors in <paramref name="a"/>.</summary>
@@ -285,6 +314,12 @@ public sealed class ReferenceBlockActivations
     internal double[] Input { get; }
 
     internal double[] OutputArray => _output;
+
+    /// <summary>Output of the chain of sublayers, <c>B(x)</c>: the output itself unless a block-wide residual wraps it.</summary>
+    internal double[] Chain { get; init; } = [];
+
+    /// <summary>The block-wide residual's scale used (fixed, or the learnable parameter's value); 1 without one.</summary>
+    internal double BlockScale { get; init; } = 1.0;
 
     internal SublayerActivations[] Sublayers { get; }
 }

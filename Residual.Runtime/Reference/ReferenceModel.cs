@@ -144,7 +144,7 @@ public static class ReferenceModel
     private static ModelTensors Resolve(ModelDescription model, TensorTable table)
     {
         int c = model.Block.Width;
-        var layers = new SublayerTensors[model.Layers][];
+        var layers = new BlockTensors[model.Layers];
         for (int l = 0; l < layers.Length; l++) layers[l] = SublayerTensors.Resolve(model.Block, table, $"h.{l}.");
         return new ModelTensors(
             table.Find("wte.weight", (long)model.Vocab * c),
@@ -157,7 +157,7 @@ public static class ReferenceModel
 
     private static Span<double> Slice(Span<double> span, TensorInfo t) => span.Slice(t.Offset, t.Count);
 
-    private sealed record ModelTensors(TensorInfo Wte, TensorInfo Wpe, SublayerTensors[][] Layers, NormTensors? FinalNorm);
+    private sealed record ModelTensors(TensorInfo Wte, TensorInfo Wpe, BlockTensors[] Layers, NormTensors? FinalNorm);
 }
 
 /// <summary>

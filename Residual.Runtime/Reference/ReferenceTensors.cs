@@ -78,7 +78,7 @@ internal sealed record SublayerTensors(NormTensors? Norm, TensorInfo InWeight, T
     public int InFeatures => InBias.Count;
 
     /// <summary>Resolves every sublayer of <paramref name="block"/> whose tensor names start with <paramref name="prefix"/>.</summary>
-    public static SublayerTensors[] Resolve(BlockDescription block, TensorTable table, string prefix)
+    public static BlockTensors Resolve(BlockDescription block, TensorTable table, string prefix)
     {
         int c = block.Width;
         var result = new SublayerTensors[block.Sublayers.Count];
@@ -98,6 +98,9 @@ internal sealed record SublayerTensors(NormTensors? Norm, TensorInfo InWeight, T
                 table.Find($"{p}.c_proj.bias", c),
                 s.Residual && s.LearnableScale ? table.Find($"{prefix}res_{k}.scale", 1) : null);
         }
-        return result;
+        return new BlockTensors(result, block.Residual is { LearnableScale: true } ? table.Find($"{prefix}res.scale", 1) : null);
     }
 }
+
+/// <summary>The tensors of one layer: each sublayer's, and the learnable scale of a block-wide residual (if any).</summary>
+internal sealed record BlockTensors(SublayerTensors[] Sublayers, TensorInfo? Scale);
