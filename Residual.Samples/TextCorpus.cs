@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Security.Cryptography;
 
 namespace Residual.Samples;
 
@@ -26,6 +27,7 @@ public sealed class TextCorpus
         int split = (int)(tokens.Length * (1 - validationFraction));
         Train = tokens[..split];
         Validation = tokens[split..];
+        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan())));
         if (Train.Length <= window || Validation.Length <= window)
             throw new ArgumentException($"{name} is too short: {Train.Length} training and {Validation.Length} validation tokens, but windows are {window + 1} tokens long.", nameof(text));
     }
@@ -38,6 +40,14 @@ public sealed class TextCorpus
         using var reader = new StreamReader(stream);
         return new TextCorpus("stories.txt", reader.ReadToEnd(), validationFraction, window);
     }
+
+    /// <summary>Reads a UTF-8 text file; characters outside the vocabulary become <see cref="CharVocabulary.Fallback"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static TextCorpus FromFile(string path, double validationFraction, int window) =>
+        new(Path.GetFileName(path), File.ReadAllText(path), validationFraction, window);
+
+    /// <summary>SHA-256 of the text's tokens, so that a resumed run can check it trains on the same text.</summary>
+    public string Fingerprint { get; }
 
     /// <summary>Where the text came from.</summary>
     public string Name { get; }
@@ -52,13 +62,30 @@ public sealed class TextCorpus
     public int[] Validation { get; }
 
     /// <summary>
-    /// Fills a batch of <paramref name="batch"/> windows of <paramref name="time"/> tokens from
-    /// <paramref name="source"/>, starting at random offsets, and their targets (each window shifted by one).
+    /// Fills the training batch of step <paramref name="step"/>: <paramref name="batch"/> windows of <paramref name="time"/>
+    /// tokens from <paramref name="source"/> at offsets drawn from <paramref name="seed"/> and the step alone, and their
+    /// targets (each window shifted by one). Having no sampler state, a resumed run draws exactly the batches the
+    /// uninterrupted run would have drawn.
     /// </summary>
-    public static void RandomBatch(int[] source, Rng rng, Span<int> tokens, Span<int> targets, int batch, int time)
+    public static void TrainingBatch(int[] source, ulong seed, int step, Span<int> tokens, Span<int> targets, int batch, int time)
     {
+        ulong starts = (ulong)(source.Length - time);
         for (int b = 0; b < batch; b++)
-            Window(source, rng.NextInt(source.Length - time), tokens.Slice(b * time, time), targets.Slice(b * time, time));
+        {
+            ulong bits = Mix(seed, (ulong)step * (ulong)batch + (ulong)b);
+            // Uniform in [0, starts): the high half of a 64×64-bit product (no modulo bias to speak of).
+            int start = (int)Math.BigMul(bits, starts, out _);
+            Window(source, start, tokens.Slice(b * time, time), targets.Slice(b * time, time));
+        }
+    }
+
+    // SplitMix64's finaliser over (seed, index): a counter-based generator.
+    private static ulong Mix(ulong seed, ulong index)
+    {
+        ulong z = seed * 0x9E3779B97F4A7C15UL + (index + 1) * 0xD1B54A32D192ED03UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     /// <summary>

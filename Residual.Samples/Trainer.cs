@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using Residual.Training;
 
 namespace Residual.Samples;
@@ -10,23 +11,29 @@ namespace Residual.Samples;
 /// <param name="ValidationLoss">Mean loss over the fixed validation batches, with the weights after <paramref name="Step"/> steps.</param>
 /// <param name="LearningRate">Learning rate of the last step (at step 0: of the first step).</param>
 /// <param name="GradientNorm">Global gradient norm of the last step, before clipping.</param>
-/// <param name="TokensPerSecond">Training throughput (forward, backward and optimizer) since the last report; NaN at step 0, whose only step includes JIT compilation.</param>
+/// <param name="TokensPerSecond">Training throughput (forward, backward and optimizer) since the last report; NaN at step 0, whose only step includes JIT compilation, and for the first report after a resume.</param>
 public sealed record TrainReport(int Step, float TrainLoss, float ValidationLoss, float LearningRate, float GradientNorm, double TokensPerSecond);
+
+/// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
+/// <param name="Completed">True when every step ran; false when the cancellation token stopped the run between two steps.</param>
+/// <param name="Seconds">Wall-clock seconds spent in training steps (reports and validation excluded).</param>
+/// <param name="Steps">Steps this call ran.</param>
+public sealed record TrainOutcome(bool Completed, double Seconds, int Steps);
 
 /// <summary>
 /// Trains a declared model on a <see cref="TextCorpus"/> with AdamW, gradient clipping and a warm-up cosine
-/// schedule, and measures the validation loss along the way. Deterministic for a seed.
+/// schedule, and measures the validation loss along the way. Deterministic for a seed; its whole position
+/// (<see cref="Step"/>, the loss accumulated since the last report, the optimizer's state) can be saved and
+/// restored with <see cref="TrainingCheckpoint"/>, and the resumed run continues bit for bit.
 /// </summary>
 public sealed class Trainer
 {
-    private readonly LanguageModel _model;
-    private readonly TextCorpus _corpus;
-    private readonly TrainSettings _settings;
-    private readonly AdamW _optimizer;
     private readonly CosineSchedule _schedule;
     private readonly int[] _tokens, _targets;
+    private double _lossSum;
+    private int _lossCount;
 
-    /// <summary>Prepares a run; nothing is trained yet.</summary>
+    /// <summary>Prepares a run at step 0; nothing is trained yet.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range (named in the message).</exception>
     public Trainer(LanguageModel model, TextCorpus corpus, TrainSettings settings)
     {
@@ -38,73 +45,110 @@ public sealed class Trainer
         Require(settings.Batch > 0, nameof(settings.Batch), settings.Batch, "must be positive");
         Require(settings.Time > 0 && settings.Time <= model.Description.Context, nameof(settings.Time), settings.Time, $"must be in 1..{model.Description.Context} (the model's Context)");
         Require(settings.ReportEvery > 0, nameof(settings.ReportEvery), settings.ReportEvery, "must be positive");
+        Require(settings.CheckpointEvery > 0, nameof(settings.CheckpointEvery), settings.CheckpointEvery, "must be positive");
         Require(settings.ValidationBatches > 0, nameof(settings.ValidationBatches), settings.ValidationBatches, "must be positive");
-        Require(settings.WarmupSteps >= 0, nameof(settings.WarmupSteps), settings.WarmupSteps, "must not be negative");
-        _model = model;
-        _corpus = corpus;
-        _settings = settings;
-        _optimizer = new AdamW(model.Parameters, model.Gradients, new AdamWOptions { LearningRate = settings.LearningRate, WeightDecay = settings.WeightDecay });
+        Require(settings.WarmupSteps >= 0 && settings.WarmupSteps < settings.Steps, nameof(settings.WarmupSteps), settings.WarmupSteps, "must be in 0..Steps-1");
+        Model = model;
+        Corpus = corpus;
+        Settings = settings;
+        Optimizer = new AdamW(model.Parameters, model.Gradients, new AdamWOptions { LearningRate = settings.LearningRate, WeightDecay = settings.WeightDecay });
         _schedule = new CosineSchedule(settings.LearningRate, settings.MinLearningRate, settings.WarmupSteps, settings.Steps);
         _tokens = new int[settings.Batch * settings.Time];
         _targets = new int[settings.Batch * settings.Time];
     }
 
-    /// <summary>The optimizer, for its settings and step count.</summary>
-    public AdamW Optimizer => _optimizer;
+    /// <summary>The model being trained.</summary>
+    public LanguageModel Model { get; }
 
-    /// <summary>Trains for <see cref="TrainSettings.Steps"/> steps, calling <paramref name="report"/> at step 0, every <see cref="TrainSettings.ReportEvery"/> steps and at the end.</summary>
-    /// <returns>Wall-clock seconds spent in training steps (reports and validation excluded).</returns>
-    public double Run(Action<TrainReport> report)
+    /// <summary>The text.</summary>
+    public TextCorpus Corpus { get; }
+
+    /// <summary>The settings.</summary>
+    public TrainSettings Settings { get; }
+
+    /// <summary>The optimizer, for its settings, step count and moments.</summary>
+    public AdamW Optimizer { get; }
+
+    /// <summary>Steps done so far (the next step to run has this 0-based index).</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Training losses summed since the last report (part of the position a checkpoint saves).</summary>
+    public double PendingLossSum => _lossSum;
+
+    /// <summary>Steps since the last report.</summary>
+    public int PendingLossCount => _lossCount;
+
+    /// <summary>Puts the run at a saved position; the optimizer's state is restored separately.</summary>
+    internal void Restore(int step, double lossSum, int lossCount)
     {
-        var s = _settings;
-        var rng = new Rng(s.Seed);
+        if (step < 0 || step > Settings.Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The saved step must be in 0..{Settings.Steps}.");
+        Step = step;
+        _lossSum = lossSum;
+        _lossCount = lossCount;
+    }
+
+    /// <summary>
+    /// Trains from <see cref="Step"/> to <see cref="TrainSettings.Steps"/>, calling <paramref name="report"/> at step 0,
+    /// every <see cref="TrainSettings.ReportEvery"/> steps and at the end, <paramref name="afterStep"/> after every
+    /// step with its loss, and <paramref name="checkpoint"/> every <see cref="TrainSettings.CheckpointEvery"/> steps.
+    /// A cancelled <paramref name="cancellation"/> stops the run between two steps.
+    /// </summary>
+    public TrainOutcome Run(Action<TrainReport> report, Action<int, float>? afterStep = null, Action? checkpoint = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = Settings;
         var clock = new Stopwatch();
-        double lossSum = 0;
-        int lossCount = 0, tokensSinceReport = 0;
+        int tokensSinceReport = 0, first = Step;
         double secondsAtReport = 0;
         float lr = 0, norm = 0;
-        float untrained = ValidationLoss();
+        float untrained = Step == 0 ? ValidationLoss() : float.NaN;
 
-        for (int step = 0; step < s.Steps; step++)
+        while (Step < s.Steps)
         {
+            if (cancellation.IsCancellationRequested) return new TrainOutcome(false, clock.Elapsed.TotalSeconds, Step - first);
+            int step = Step;
             clock.Start();
-            TextCorpus.RandomBatch(_corpus.Train, rng, _tokens, _targets, s.Batch, s.Time);
-            _model.ZeroGradients();
-            float loss = _model.Forward(_tokens, _targets, s.Batch, s.Time);
-            _model.Backward();
-            norm = GradientClipping.ClipGlobalNorm(_model.Gradients, s.ClipNorm);
+            TextCorpus.TrainingBatch(Corpus.Train, s.Seed, step, _tokens, _targets, s.Batch, s.Time);
+            Model.ZeroGradients();
+            float loss = Model.Forward(_tokens, _targets, s.Batch, s.Time);
+            Model.Backward();
+            norm = GradientClipping.ClipGlobalNorm(Model.Gradients, s.ClipNorm);
             lr = _schedule.At(step);
-            if (float.IsFinite(norm)) _optimizer.Step(lr);
+            if (float.IsFinite(norm)) Optimizer.Step(lr);
             clock.Stop();
-            lossSum += loss;
-            lossCount++;
+            _lossSum += loss;
+            _lossCount++;
             tokensSinceReport += s.Batch * s.Time;
+            Step = step + 1;
+            afterStep?.Invoke(Step, loss);
 
-            int done = step + 1;
-            if (step == 0 || done % s.ReportEvery == 0 || done == s.Steps)
+            if (step == 0 || Step % s.ReportEvery == 0 || Step == s.Steps)
             {
                 double seconds = clock.Elapsed.TotalSeconds - secondsAtReport;
+                // Throughput needs a stretch measured from its start: not the JIT-laden first step, not a stretch begun before a resume.
+                bool measured = step != 0 && _lossCount == tokensSinceReport / (s.Batch * s.Time);
                 report(step == 0
                     ? new TrainReport(0, loss, untrained, lr, norm, double.NaN)
-                    : new TrainReport(done, (float)(lossSum / lossCount), ValidationLoss(), lr, norm, tokensSinceReport / Math.Max(seconds, 1e-9)));
-                lossSum = 0;
-                lossCount = 0;
+                    : new TrainReport(Step, (float)(_lossSum / _lossCount), ValidationLoss(), lr, norm, measured ? tokensSinceReport / Math.Max(seconds, 1e-9) : double.NaN));
+                _lossSum = 0;
+                _lossCount = 0;
                 tokensSinceReport = 0;
                 secondsAtReport = clock.Elapsed.TotalSeconds;
             }
+            if (checkpoint is not null && Step % s.CheckpointEvery == 0 && Step < s.Steps) checkpoint();
         }
-        return clock.Elapsed.TotalSeconds;
+        return new TrainOutcome(true, clock.Elapsed.TotalSeconds, Step - first);
     }
 
     /// <summary>Mean loss over the fixed validation batches (forward only).</summary>
     public float ValidationLoss()
     {
-        var s = _settings;
+        var s = Settings;
         double sum = 0;
         for (int i = 0; i < s.ValidationBatches; i++)
         {
-            TextCorpus.FixedBatch(_corpus.Validation, i, s.ValidationBatches, _tokens, _targets, s.Batch, s.Time);
-            sum += _model.Forward(_tokens, _targets, s.Batch, s.Time);
+            TextCorpus.FixedBatch(Corpus.Validation, i, s.ValidationBatches, _tokens, _targets, s.Batch, s.Time);
+            sum += Model.Forward(_tokens, _targets, s.Batch, s.Time);
         }
         return (float)(sum / s.ValidationBatches);
     }

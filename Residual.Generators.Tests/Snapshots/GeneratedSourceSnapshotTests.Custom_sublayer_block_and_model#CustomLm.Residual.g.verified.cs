@@ -151,6 +151,8 @@ partial class CustomLm
         global::Residual.Kernels.MatMul.BackwardInput(dHead, dLogits, p.Slice(WteOffset, 144), rows, 16, 9);
         dCurrent.Clear();
         RmsNormBackward(dCurrent, g.Slice(LnFWeightOffset, 16), dHead, last, p.Slice(LnFWeightOffset, 16), finalRstd, rows);
+        // dCurrent is dL/dx of the stream leaving the last layer (LanguageModel.RecordStreamGradients reads it).
+        OnStreamGradient(Layers, dCurrent);
         // Layers in reverse; each block passes dL/dx through its residuals and adds its branches' gradients.
         for (int l = Layers - 1; l >= 0; l--)
         {
@@ -159,6 +161,8 @@ partial class CustomLm
             global::System.Span<float> swap = dCurrent;
             dCurrent = dPrevious;
             dPrevious = swap;
+            // dCurrent is now dL/dx of the stream entering layer l.
+            OnStreamGradient(l, dCurrent);
         }
         // Embeddings: dwte[token] += dx, dwpe[position] += dx
         global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 144), g.Slice(WpeOffset, 96), dCurrent, tokens, batch, time, 16);

@@ -159,6 +159,8 @@ namespace Demo
             global::Residual.Kernels.MatMul.BackwardInput(dHead, dLogits, p.Slice(WteOffset, 544), rows, 32, 17);
             dCurrent.Clear();
             LayerNormBackward(dCurrent, g.Slice(LnFWeightOffset, 32), g.Slice(LnFBiasOffset, 32), dHead, last, p.Slice(LnFWeightOffset, 32), finalMean, finalRstd, rows);
+            // dCurrent is dL/dx of the stream leaving the last layer (LanguageModel.RecordStreamGradients reads it).
+            OnStreamGradient(Layers, dCurrent);
             // Layers in reverse; each block passes dL/dx through its residuals and adds its branches' gradients.
             for (int l = Layers - 1; l >= 0; l--)
             {
@@ -167,6 +169,8 @@ namespace Demo
                 global::System.Span<float> swap = dCurrent;
                 dCurrent = dPrevious;
                 dPrevious = swap;
+                // dCurrent is now dL/dx of the stream entering layer l.
+                OnStreamGradient(l, dCurrent);
             }
             // Embeddings: dwte[token] += dx, dwpe[position] += dx
             global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 544), g.Slice(WpeOffset, 256), dCurrent, tokens, batch, time, 32);

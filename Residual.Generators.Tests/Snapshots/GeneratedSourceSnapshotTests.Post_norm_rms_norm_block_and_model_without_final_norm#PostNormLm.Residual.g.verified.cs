@@ -137,6 +137,8 @@ partial class PostNormLm
         global::Residual.Kernels.MatMul.BackwardInput(dHead, dLogits, p.Slice(WteOffset, 352), rows, 32, 11);
         dCurrent.Clear();
         dHead.CopyTo(dCurrent);
+        // dCurrent is dL/dx of the stream leaving the last layer (LanguageModel.RecordStreamGradients reads it).
+        OnStreamGradient(Layers, dCurrent);
         // Layers in reverse; each block passes dL/dx through its residuals and adds its branches' gradients.
         for (int l = Layers - 1; l >= 0; l--)
         {
@@ -145,6 +147,8 @@ partial class PostNormLm
             global::System.Span<float> swap = dCurrent;
             dCurrent = dPrevious;
             dPrevious = swap;
+            // dCurrent is now dL/dx of the stream entering layer l.
+            OnStreamGradient(l, dCurrent);
         }
         // Embeddings: dwte[token] += dx, dwpe[position] += dx
         global::Residual.Kernels.Embedding.Backward(g.Slice(WteOffset, 352), g.Slice(WpeOffset, 256), dCurrent, tokens, batch, time, 32);

@@ -23,13 +23,14 @@ internal static class GeneratedNames
 
     /// <summary>
     /// Members <see cref="ModelEmitter"/> declares on a model, and the inherited ones its code names without
-    /// qualification (<c>Parameters</c>, <c>Gradients</c>): a user member of that name would hide them.
+    /// qualification (<c>Parameters</c>, <c>Gradients</c>, <c>OnStreamGradient</c>): a user member of that name would hide them.
     /// </summary>
     private static readonly string[] s_modelMembers =
     {
         "Vocab", "Context", "Layers", "Width", "WteOffset", "WpeOffset", "FirstLayerOffset", "LayerStride",
         "LnFWeightOffset", "LnFBiasOffset", "ParameterCount", "Description", "Layout", "_blocks", "Blocks",
         "ActivationFloats", "ScratchFloats", "ForwardCore", "BackwardCore", "Parameters", "Gradients",
+        "OnStreamGradient",
     };
 
     /// <summary>

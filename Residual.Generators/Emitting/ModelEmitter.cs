@@ -162,6 +162,8 @@ internal static class ModelEmitter
                     w.Line($"RmsNormBackward(dCurrent, g.Slice(LnFWeightOffset, {c}), dHead, last, p.Slice(LnFWeightOffset, {c}), finalRstd, rows);");
                 else
                     w.Line("dHead.CopyTo(dCurrent);");
+                w.Line("// dCurrent is dL/dx of the stream leaving the last layer (LanguageModel.RecordStreamGradients reads it).");
+                w.Line("OnStreamGradient(Layers, dCurrent);");
                 w.Line("// Layers in reverse; each block passes dL/dx through its residuals and adds its branches' gradients.");
                 using (w.Block("for (int l = Layers - 1; l >= 0; l--)"))
                 {
@@ -170,6 +172,8 @@ internal static class ModelEmitter
                     w.Line("global::System.Span<float> swap = dCurrent;");
                     w.Line("dCurrent = dPrevious;");
                     w.Line("dPrevious = swap;");
+                    w.Line("// dCurrent is now dL/dx of the stream entering layer l.");
+                    w.Line("OnStreamGradient(l, dCurrent);");
                 }
                 w.Line("// Embeddings: dwte[token] += dx, dwpe[position] += dx");
                 w.Line($"{K}Embedding.Backward(g.Slice(WteOffset, {v * c}), g.Slice(WpeOffset, {ctx * c}), dCurrent, tokens, batch, time, {c});");

@@ -9,7 +9,7 @@ namespace Residual;
 /// cross-entropy loss, activation memory, and sampling. The generator writes the rest (embedding, the
 /// stack of blocks, the final norm, the tied head) in <see cref="ForwardCore"/> and <see cref="BackwardCore"/>.
 /// </summary>
-public abstract class LanguageModel
+public abstract partial class LanguageModel
 {
     private float[] _activations = [];
     private float[] _scratch = [];
@@ -111,6 +111,7 @@ public abstract class LanguageModel
         var dLogits = _dLogits.AsSpan(0, rows * v);
         dLogits.Clear();
         CrossEntropy.Backward(dLogits, Probabilities, _targets.AsSpan(0, rows), 1f / rows, rows, v);
+        BeginStreamGradients();
         BackwardCore(_tokens.AsSpan(0, rows), dLogits, _activations, Grow(ref _scratch, ScratchFloats(Batch, Time)), Batch, Time);
     }
 

@@ -91,6 +91,39 @@ public sealed class AdamW : Optimizer
     /// <summary>The second moment (running mean of the squared gradient), same layout as the parameters.</summary>
     public ReadOnlySpan<float> SecondMoment => _v;
 
+    /// <summary>
+    /// Restores a saved state (for resuming training): the step count and both moments. The bias corrections'
+    /// running products βᵗ are recomputed by the same multiplications the steps made, so the next step gives the
+    /// same bits as it would have without the interruption.
+    /// </summary>
+    /// <param name="stepCount">Steps the saved optimizer had taken; zero or more.</param>
+    /// <param name="firstMoment">The saved <see cref="FirstMoment"/>, one float per parameter.</param>
+    /// <param name="secondMoment">The saved <see cref="SecondMoment"/>, one float per parameter, none negative.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative.</exception>
+    /// <exception cref="ArgumentException">A moment has the wrong length, or the second moment has a negative or NaN value.</exception>
+    public void RestoreState(int stepCount, ReadOnlySpan<float> firstMoment, ReadOnlySpan<float> secondMoment)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        if (firstMoment.Length != _m.Length)
+            throw new ArgumentException($"firstMoment has {firstMoment.Length} floats; the parameters have {_m.Length}.", nameof(firstMoment));
+        if (secondMoment.Length != _v.Length)
+            throw new ArgumentException($"secondMoment has {secondMoment.Length} floats; the parameters have {_v.Length}.", nameof(secondMoment));
+        for (int i = 0; i < secondMoment.Length; i++)
+            if (!(secondMoment[i] >= 0f))
+                throw new ArgumentException($"secondMoment[{i}] = {secondMoment[i]}; a running mean of squares is never negative or NaN.", nameof(secondMoment));
+        double beta1Power = 1.0, beta2Power = 1.0;
+        for (int t = 0; t < stepCount; t++)
+        {
+            beta1Power *= Options.Beta1;
+            beta2Power *= Options.Beta2;
+        }
+        firstMoment.CopyTo(_m);
+        secondMoment.CopyTo(_v);
+        _beta1Power = beta1Power;
+        _beta2Power = beta2Power;
+        RestoreStepCount(stepCount);
+    }
+
     /// <inheritdoc/>
     protected override void BeginStep()
     {

@@ -56,6 +56,15 @@ public abstract class Optimizer
     /// <summary>Number of steps taken so far.</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>Sets <see cref="StepCount"/> when a saved optimizer state is restored.</summary>
+    /// <param name="stepCount">Steps the saved optimizer had taken; zero or more.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stepCount"/> is negative.</exception>
+    protected void RestoreStepCount(int stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
     /// <summary>The learning rate <see cref="Step()"/> uses.</summary>
     public abstract float LearningRate { get; }
 
