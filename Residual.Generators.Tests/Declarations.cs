@@ -57,6 +57,7 @@ internal static class Declarations
     /// </summary>
     public const string ResidualOptions = """
         using Residual;
+        #pragma warning disable RES0004 // pre- and post-norm mixed on purpose: the tests cover every wiring
 
         [Block(Width = 16)]
         public partial class ScaledBlock
@@ -149,6 +150,7 @@ internal static class Declarations
     /// </summary>
     public const string OddWidth = """
         using Residual;
+        #pragma warning disable RES0004 // pre- and post-norm mixed on purpose: the tests cover every wiring
 
         [Block(Width = 20)]
         public partial class OddBlock
@@ -173,6 +175,7 @@ internal static class Declarations
     /// </summary>
     public const string NarrowWidths = """
         using Residual;
+        #pragma warning disable RES0004 // pre- and post-norm mixed on purpose: the tests cover every wiring
 
         [Block(Width = 12)]
         public partial class Width12Block

@@ -27,12 +27,29 @@ public sealed class DiagnosticsDocsTests
         Assert.True(sections.TryGetValue("Wrong", out var wrong) && wrong.Count > 0, $"{id}.md has no code under '## Wrong'.");
         Assert.True(sections.TryGetValue("Right", out var right) && right.Count > 0, $"{id}.md has no code under '## Right'.");
 
+        var severity = Residual.Generators.Analyzers.Descriptors.ById[id].DefaultSeverity;
         foreach (var code in wrong)
         {
             var run = GeneratorHarness.Run(code);
             run.AssertNoGeneratorException();
-            Assert.True(AnalyzerHarness.Analyze(run).Any(d => d.Id == id), $"The 'Wrong' example of {id}.md does not get {id}:\n{code}");
+            var diagnostics = AnalyzerHarness.Analyze(run);
+            Assert.True(diagnostics.Any(d => d.Id == id && d.Severity == severity), $"The 'Wrong' example of {id}.md does not get {id} as a {severity}:\n{code}");
+            if (severity == DiagnosticSeverity.Warning && !diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                // A warning never stops generation: the example is generated and compiles.
+                Assert.NotEmpty(run.Sources);
+                Assert.DoesNotContain(run.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            }
         }
+        // A warning page's opt-out examples compile and generate with nothing left to report.
+        if (severity == DiagnosticSeverity.Warning && sections.TryGetValue("Suppressing", out var suppressing))
+            foreach (var code in suppressing)
+            {
+                var run = GeneratorHarness.Run(code);
+                run.AssertCleanCompilation();
+                Assert.Empty(AnalyzerHarness.Analyze(run).Where(d => !d.IsSuppressed).Select(GeneratorRun.Describe));
+                Assert.NotEmpty(run.Sources);
+            }
         foreach (var code in right)
         {
             var run = GeneratorHarness.Run(code);

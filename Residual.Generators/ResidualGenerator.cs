@@ -11,8 +11,9 @@ using Residual.Generators.Specs;
 namespace Residual.Generators;
 
 /// <summary>
-/// Writes forward and backward code for every <c>[Block]</c> and <c>[Model]</c> class. Declarations
-/// with problems get no code: the analyzers explain them.
+/// Writes forward and backward code for every <c>[Block]</c> and <c>[Model]</c> class. A declaration with
+/// errors gets no code, only (where its class can be completed) a stub that throws, so that it compiles and the
+/// analyzers' RES error is what the build reports.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ResidualGenerator : IIncrementalGenerator
@@ -39,18 +40,26 @@ public sealed class ResidualGenerator : IIncrementalGenerator
 
     private static void Emit(SourceProductionContext context, ImmutableArray<BlockSpec> blocks, ImmutableArray<ModelSpec> models)
     {
-        var valid = blocks.Where(b => b.Problems.Count == 0).Select(b => (b.Namespace, b.Name, b.FullName))
-            .Concat(models.Where(m => m.Problems.Count == 0).Select(m => (m.Namespace, m.Name, m.FullName)));
-        var hints = HintNames.Assign(valid);
+        // A refused declaration the generator can complete gets a stub (see StubEmitter), under the same hint name.
+        var named = blocks.Where(b => b.Problems.Count == 0 || b.Stub is not null).Select(b => (b.Namespace, b.Name, b.FullName))
+            .Concat(models.Where(m => m.Problems.Count == 0 || m.Stub is not null).Select(m => (m.Namespace, m.Name, m.FullName)));
+        var hints = HintNames.Assign(named);
         // A partial class declared in several files is reported once per declaration; write it once.
         var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var b in blocks)
-            if (b.Problems.Count == 0 && hints.TryGetValue(b.FullName, out var hint) && written.Add(hint))
-                context.AddSource(hint, BlockEmitter.Emit(b));
+        {
+            if (!hints.TryGetValue(b.FullName, out var hint) || !written.Add(hint)) continue;
+            if (b.Problems.Count == 0) context.AddSource(hint, BlockEmitter.Emit(b));
+            else if (b.Stub is { } stub) context.AddSource(hint, StubEmitter.EmitBlock(b, stub));
+        }
         foreach (var m in models)
-            if (m.Problems.Count == 0 && hints.TryGetValue(m.FullName, out var hint) && written.Add(hint))
+        {
+            if (!hints.TryGetValue(m.FullName, out var hint) || !written.Add(hint)) continue;
+            if (m.Problems.Count == 0)
                 // The block's file is named in the model's header when this compilation generates it.
                 context.AddSource(hint, ModelEmitter.Emit(m, hints.TryGetValue(m.Block.FullName, out var blockHint) ? blockHint : null));
+            else if (m.Stub is { } stub) context.AddSource(hint, StubEmitter.EmitModel(m, stub));
+        }
     }
 }

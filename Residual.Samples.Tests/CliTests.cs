@@ -154,7 +154,7 @@ public class CliTests(TrainedRun run) : IClassFixture<TrainedRun>
     {
         var root = ResidualCli.Build();
         string[] Flags(string verb) => root.Subcommands.Single(c => c.Name == verb).Options.Select(o => o.Name).ToArray();
-        Assert.Equal(["train", "sample", "eval", "plot"], root.Subcommands.Select(c => c.Name));
+        Assert.Equal(["train", "sample", "eval", "plot", "experiments"], root.Subcommands.Select(c => c.Name));
         Assert.Superset(new[] { "--data", "--steps", "--out", "--seed" }.ToHashSet(), Flags("train").ToHashSet());
         Assert.Superset(new[] { "--checkpoint", "--temperature", "--top-k", "--seed", "--prompt" }.ToHashSet(), Flags("sample").ToHashSet());
         Assert.Superset(new[] { "--checkpoint", "--data" }.ToHashSet(), Flags("eval").ToHashSet());

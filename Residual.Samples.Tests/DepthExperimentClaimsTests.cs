@@ -68,7 +68,7 @@ public sealed class DepthExperimentClaimsTests
 
         Assert.True(Math.Abs(loss - embeddingOnly) < 1e-5, $"loss {loss}, embedding-only {embeddingOnly}");
         // ...and the experiments' own embedding-only column (the double-precision reference with Layers = 0) agrees.
-        double reference = Experiments.Evaluation.EmbeddingOnlyLoss(model, Corpus.Validation, 1, batch, time);
+        double reference = Residual.Samples.Experiments.Evaluation.EmbeddingOnlyLoss(model, Corpus.Validation, 1, batch, time);
         Assert.True(Math.Abs(reference - embeddingOnly) < 1e-9, $"reference {reference}, direct {embeddingOnly}");
         // With the default initialisation the blocks do change the function.
         var standard = DepthModels.Create(wiring, 16, new ModelOptions { Seed = 1 });

@@ -84,10 +84,20 @@ public sealed class GeneratorRun
     /// <summary>What the driver itself reported (CS8784/CS8785 when a generator fails) and what the generator reported.</summary>
     public ImmutableArray<Diagnostic> DriverDiagnostics { get; }
 
-    /// <summary>Generated sources by hint name, text with <c>\n</c> line ends.</summary>
-    public IReadOnlyDictionary<string, string> Sources =>
+    /// <summary>
+    /// Generated code by hint name, text with <c>\n</c> line ends: the real layouts, Forward and Backward. The stubs
+    /// written for refused declarations (which only make them compile, see <see cref="Stubs"/>) are not included.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Sources => AllSources.Where(s => !IsStub(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+
+    /// <summary>The stubs the generator wrote for refused declarations, by hint name.</summary>
+    public IReadOnlyDictionary<string, string> Stubs => AllSources.Where(s => IsStub(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+
+    private IReadOnlyDictionary<string, string> AllSources =>
         Result.Results.SelectMany(r => r.GeneratedSources)
             .ToDictionary(s => s.HintName, s => s.SourceText.ToString().Replace("\r\n", "\n"), StringComparer.Ordinal);
+
+    private static bool IsStub(string text) => text.Contains("// Residual.Generators did not generate the ", StringComparison.Ordinal);
 
     /// <summary>Exceptions thrown by generators (null entries removed).</summary>
     public IReadOnlyList<Exception> Exceptions =>

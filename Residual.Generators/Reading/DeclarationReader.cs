@@ -36,9 +36,9 @@ internal static class DeclarationReader
         int width = 0;
         var blockAttr = FindAttribute(type, KnownNames.Block);
         if (blockAttr is not null) width = NamedInt(blockAttr, "Width");
-        if (width <= 0 && !broken.Contains(KnownNames.Block)) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width})."));
+        if (width <= 0 && !broken.Contains(KnownNames.Block)) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{type.Name}' needs a positive Width (got {width}).", KnownNames.Block, "Width"));
         var warnings = new List<SpecProblem>();
-        var blockResidual = inSource ? ReadBlockResidual(type, broken, problems, warnings) : null;
+        var blockResidual = ReadBlockResidual(type, inSource, broken, problems, warnings);
 
         var attention = compilation.GetTypeByMetadataName(KnownNames.AttentionType);
         var feedForward = compilation.GetTypeByMetadataName(KnownNames.FeedForwardType);
@@ -46,6 +46,7 @@ internal static class DeclarationReader
 
         var sublayers = new List<SublayerSpec>();
         var kindCounts = new Dictionary<SublayerKind, int>();
+        var placements = new List<(string Member, Placement Placement)>();
         foreach (var member in type.GetMembers())
         {
             ct.ThrowIfCancellationRequested();
@@ -56,10 +57,13 @@ internal static class DeclarationReader
                 if (inSource) CheckWiringWithoutSublayer(property, problems);
                 continue;
             }
-            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, ct);
+            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, warnings, ct);
             if (spec is not null) sublayers.Add(spec);
+            bool pre = FindAttribute(property, KnownNames.PreNorm) is not null, post = FindAttribute(property, KnownNames.PostNorm) is not null;
+            if (pre != post) placements.Add((property.Name, pre ? Placement.Pre : Placement.Post));
         }
         AssignCustomPrefixes(sublayers, blockResidual);
+        if (inSource) CheckMixedPlacement(type.Name, placements, warnings);
 
         bool constantCount = !sublayers.Any(s => s.Kind == SublayerKind.Custom);
         long parameterFloats = 0;
@@ -95,35 +99,74 @@ internal static class DeclarationReader
             foreach (var (member, name) in duplicates.Distinct())
                 problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
         }
-        return problems.Count == 0 ? block : block with { Problems = new EquatableArray<SpecProblem>(problems) };
+        if (problems.Count == 0) return block;
+        return block with
+        {
+            Problems = new EquatableArray<SpecProblem>(problems),
+            Stub = inSource ? Stubs.ForBlock(type, problems, ct) : null,
+        };
+    }
+
+    /// <summary>
+    /// RES0004: pre- and post-norm sublayers in one block. The warning goes on the attributes of the minority
+    /// placement (on the post-norms when there are as many of each), which is what a fix would change.
+    /// </summary>
+    private static void CheckMixedPlacement(string block, List<(string Member, Placement Placement)> placements, List<SpecProblem> warnings)
+    {
+        int pre = placements.Count(p => p.Placement == Placement.Pre), post = placements.Count - pre;
+        if (pre == 0 || post == 0) return;
+        var minority = post <= pre ? Placement.Post : Placement.Pre;
+        string Name(Placement p) => p == Placement.Pre ? "pre-norm" : "post-norm";
+        var other = minority == Placement.Pre ? Placement.Post : Placement.Pre;
+        foreach (var (member, placement) in placements)
+            if (placement == minority)
+                warnings.Add(new SpecProblem(ProblemCodes.MixedPlacement, member,
+                    $"Sublayer '{member}' is {Name(minority)} while block '{block}' is otherwise {Name(other)} ({pre} pre-norm, {post} post-norm); use one placement for every sublayer, or suppress RES0004 if mixing them is the experiment.",
+                    minority == Placement.Pre ? KnownNames.PreNorm : KnownNames.PostNorm));
     }
 
     /// <summary>
     /// <c>[Residual]</c> on the block class: one residual around the whole block, <c>y = α·x + s·Block(x)</c>. Generated
     /// as declared, but RES0001 warns, since the residual usually belongs on each sublayer; a deliberate one suppresses it.
     /// </summary>
-    private static BlockResidualSpec? ReadBlockResidual(INamedTypeSymbol type, HashSet<string> broken, List<SpecProblem> problems, List<SpecProblem> warnings)
+    private static BlockResidualSpec? ReadBlockResidual(INamedTypeSymbol type, bool inSource, HashSet<string> broken, List<SpecProblem> problems, List<SpecProblem> warnings)
     {
         var attr = FindAttribute(type, KnownNames.Residual);
-        if (attr is null) return null;
+        if (attr is null || broken.Contains(KnownNames.Residual)) return null;
+        double scale = NamedDouble(attr, "Scale", 1.0), alpha = NamedDouble(attr, "Alpha", 1.0);
+        bool learnable = NamedBool(attr, "Learnable");
+        // A block from a referenced assembly was checked (and warned about) where it was compiled.
+        if (!inSource) return new BlockResidualSpec(scale, learnable, alpha);
         warnings.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, "",
             $"[Residual] on block '{type.Name}' wraps the whole block (y = x + {type.Name}(x)), not each sublayer; move it onto each sublayer, or suppress RES0001 if one residual around the block is deliberate.",
             KnownNames.Residual));
-        if (broken.Contains(KnownNames.Residual)) return null;
-        double scale = NamedDouble(attr, "Scale", 1.0), alpha = NamedDouble(attr, "Alpha", 1.0);
-        CheckResidualScales(type.Name, "", attr, scale, alpha, problems);
-        return new BlockResidualSpec(scale, NamedBool(attr, "Learnable"), alpha);
+        CheckResidualScales(type.Name, "", attr, scale, alpha, learnable, problems, warnings);
+        return new BlockResidualSpec(scale, learnable, alpha);
     }
 
     /// <summary>The generated code computes in float: a Scale or Alpha beyond float range would become infinity there.</summary>
-    private static void CheckResidualScales(string owner, string member, AttributeData attr, double scale, double alpha, List<SpecProblem> problems)
+    /// <remarks>
+    /// RES0017 warns about a scale that cuts a path: a fixed <c>Scale = 0</c> makes the branch contribute nothing and
+    /// receive no gradient (it never trains); <c>Alpha = 0</c> removes the identity path, the residual's point.
+    /// </remarks>
+    private static void CheckResidualScales(string owner, string member, AttributeData attr, double scale, double alpha, bool learnable, List<SpecProblem> problems, List<SpecProblem> warnings)
     {
         foreach (var (name, value) in new[] { ("Scale", scale), ("Alpha", alpha) })
             if (!IsFiniteFloat(value))
                 problems.Add(new SpecProblem(ProblemCodes.InvalidSize, member,
                     $"The residual on '{owner}' needs a {name} that is finite as a float (|{name}| ≤ {float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}); got {name} = {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.",
                     KnownNames.Residual, name));
+        if (scale == 0 && !learnable && HasNamed(attr, "Scale"))
+            warnings.Add(new SpecProblem(ProblemCodes.DisconnectedPath, member,
+                $"The residual on '{owner}' has a fixed Scale = 0: the branch adds nothing and gets no gradient, so it never trains; add Learnable = true (ReZero) or use another scale.",
+                KnownNames.Residual, "Scale"));
+        if (alpha == 0 && HasNamed(attr, "Alpha"))
+            warnings.Add(new SpecProblem(ProblemCodes.DisconnectedPath, member,
+                $"The residual on '{owner}' has Alpha = 0, which removes its identity path; declare the sublayer [Plain] if that is the intent, or use a positive Alpha.",
+                KnownNames.Residual, "Alpha"));
     }
+
+    private static bool HasNamed(AttributeData a, string name) => a.NamedArguments.Any(kv => kv.Key == name);
 
     public static ModelSpec ReadModel(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
     {
@@ -137,10 +180,10 @@ internal static class DeclarationReader
         int layers = attr is null ? 0 : NamedInt(attr, "Layers");
         int finalNorm = attr is null ? 1 : NamedInt(attr, "FinalNorm", 1);
         bool checkSizes = !broken.Contains(KnownNames.Model);
-        if (checkSizes && vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab})."));
-        if (checkSizes && context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context})."));
-        if (checkSizes && layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers})."));
-        if (checkSizes && finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm})."));
+        if (checkSizes && vocab <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Vocab (got {vocab}).", KnownNames.Model, "Vocab"));
+        if (checkSizes && context <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive Context (got {context}).", KnownNames.Model, "Context"));
+        if (checkSizes && layers <= 0) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' needs a positive number of Layers (got {layers}).", KnownNames.Model, "Layers"));
+        if (checkSizes && finalNorm is < 0 or > 2) problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has an unknown FinalNorm ({finalNorm}).", KnownNames.Model, "FinalNorm"));
         if (FindAttribute(type, KnownNames.Residual) is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAroundModel, "", $"[Residual] on model '{type.Name}' would wrap the whole stack, which is not generated; put it on each sublayer of the block (or on the block class for one residual around each block).", KnownNames.Residual));
 
@@ -165,22 +208,34 @@ internal static class DeclarationReader
             long c = block.Width;
             long total = Sizes.Add(Sizes.Add(Sizes.Mul(vocab, c), Sizes.Mul(context, c)), Sizes.Add(Sizes.Mul(layers, block.ParameterFloats), 2 * c));
             if (total > int.MaxValue)
-                problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has {total} parameters (Vocab·Width + Context·Width + Layers·{block.ParameterFloats} + final norm), more than an arena holds ({int.MaxValue})."));
+                problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Model '{type.Name}' has {total} parameters (Vocab·Width + Context·Width + Layers·{block.ParameterFloats} + final norm), more than an arena holds ({int.MaxValue}).", KnownNames.Model));
             CheckNames(type, "model", GeneratedNames.ForModel(), problems);
         }
+        var warnings = new List<SpecProblem>();
+        // RES0010: a stream that no norm closes reaches the head as it is. A post-norm last sublayer closes it
+        // (unless a block-wide residual adds x back after it); a pre-norm stack needs ln_f.
+        bool closedByBlock = block.Sublayers.Count > 0 && block.Sublayers[block.Sublayers.Count - 1].Placement == Placement.Post && block.Residual is null;
+        if (finalNorm == 0 && checkSizes && block.Sublayers.Any(s => s.Placement == Placement.Pre) && !closedByBlock)
+            warnings.Add(new SpecProblem(ProblemCodes.NoFinalNorm, "",
+                $"Model '{type.Name}' has no final norm (FinalNorm = Norm.None), but its block '{block.Name}' is pre-norm: the residual stream reaches the head unnormalised; set FinalNorm = Norm.LayerNorm (or Norm.RMSNorm).",
+                KnownNames.Model, "FinalNorm"));
         return new ModelSpec(
             NamespaceOf(type), type.Name, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            vocab, context, layers, (NormKind)Math.Max(0, Math.Min(2, finalNorm)), block, new EquatableArray<SpecProblem>(problems));
+            vocab, context, layers, (NormKind)Math.Max(0, Math.Min(2, finalNorm)), block, new EquatableArray<SpecProblem>(problems))
+        {
+            Warnings = new EquatableArray<SpecProblem>(warnings),
+            Stub = problems.Count > 0 ? Stubs.ForModel(type, problems, ct) : null,
+        };
     }
 
     private static SublayerSpec? ReadSublayer(
         IPropertySymbol property, AttributeData sublayerAttr, int width, bool inSource,
         INamedTypeSymbol? attention, INamedTypeSymbol? feedForward, INamedTypeSymbol? sublayerBase,
-        Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, CancellationToken ct)
+        Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, List<SpecProblem> warnings, CancellationToken ct)
     {
         string name = property.Name;
         int before = problems.Count;
-        void Problem(string code, string message) => problems.Add(new SpecProblem(code, name, message));
+        void Problem(string code, string message, string attribute = "", string argument = "") => problems.Add(new SpecProblem(code, name, message, attribute, argument));
 
         var broken = CheckAttributes(property, problems, name, ct);
         // The values of an attribute with errors are whatever the compiler recovered: not checked (the compiler explains).
@@ -197,22 +252,35 @@ internal static class DeclarationReader
         if (!sublayerValues) { }
         else if (sublayerType is null || sublayerType.TypeKind == TypeKind.Error)
         {
-            Problem(ProblemCodes.NotASublayer, $"[Sublayer] on '{name}' needs a type: [Sublayer(typeof(Attention))].");
+            Problem(ProblemCodes.NotASublayer, $"[Sublayer] on '{name}' needs a type: [Sublayer(typeof(Attention))].", KnownNames.Sublayer, "#0");
         }
         else if (IsFileLocal(sublayerType))
-            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is a file-local type, which the generated file cannot see; declare it without 'file'.");
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is a file-local type, which the generated file cannot see; declare it without 'file'.", KnownNames.Sublayer, "#0");
+        else if (FindAttribute(sublayerType, KnownNames.Block) is not null)
+        {
+            // A block inside a block: not generated. [Residual] on it is the whole-block residual mistake (RES0001).
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is a [Block], and blocks do not nest; declare its sublayers in this block instead.", KnownNames.Sublayer, "#0");
+            if (FindAttribute(property, KnownNames.Residual) is not null)
+                warnings.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, name,
+                    $"[Residual] on '{name}' wraps the whole block '{sublayerType.Name}', not each of its sublayers; move it onto each sublayer.", KnownNames.Residual));
+        }
         else if (SymbolEqualityComparer.Default.Equals(sublayerType, attention)) kind = SublayerKind.Attention;
         else if (SymbolEqualityComparer.Default.Equals(sublayerType, feedForward)) kind = SublayerKind.FeedForward;
         else if (!DerivesFrom(sublayerType, sublayerBase) || sublayerType.IsAbstract || sublayerType.IsGenericType
                  || !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal))
         {
-            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.");
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.", KnownNames.Sublayer, "#0");
         }
         else if (RequiredMembers(sublayerType) is { Count: > 0 } required
                  && !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && FindAttribute(c, KnownNames.SetsRequiredMembers) is not null))
         {
             // The generated 'new T()' sets nothing: CS9035 in generated code.
-            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.");
+            Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' has required members ({string.Join(", ", required)}) that the generated 'new {sublayerType.Name}()' cannot set; drop 'required', or mark the parameterless constructor [SetsRequiredMembers] and set them there.", KnownNames.Sublayer, "#0");
+        }
+        else if (FindAttribute(sublayerType, KnownNames.OutputWidth, inherited: true) is { } outputWidth
+                 && CtorInt(outputWidth, width) is int output && output != width && width > 0)
+        {
+            Problem(ProblemCodes.WidthMismatch, $"Sublayer '{name}' outputs {output} floats per token ([OutputWidth({output})] on '{sublayerType.Name}'), but the residual stream of the block is {width} wide, so x + F(x) is impossible; use a sublayer of output width {width}, or make the block {output} wide.", KnownNames.Sublayer, "#0");
         }
         if (sublayerValues && sublayerType is not null && sublayerType.TypeKind != TypeKind.Error && !IsAssignable(sublayerType, property.Type))
             Problem(ProblemCodes.InvalidMember, $"Property '{name}' has type '{property.Type.Name}', but [Sublayer] names '{sublayerType.Name}'; declare it as '{sublayerType.Name}'.");
@@ -221,15 +289,25 @@ internal static class DeclarationReader
         int hidden = NamedInt(sublayerAttr, "Hidden");
         int activation = NamedInt(sublayerAttr, "Activation");
         if (sublayerValues && kind == SublayerKind.Attention && (heads <= 0 || (width > 0 && width % heads != 0)))
-            Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).");
+            Problem(ProblemCodes.InvalidSize, $"Attention '{name}' needs Heads that divide the width {width} (got {heads}).", KnownNames.Sublayer, "Heads");
         if (sublayerValues && kind == SublayerKind.FeedForward)
         {
             bool defaulted = hidden == 0;
             if (defaulted) hidden = 4L * width > int.MaxValue ? -1 : 4 * width;
             // A default derived from an invalid width is already reported on the width.
-            if (hidden <= 0 && !(defaulted && width <= 0)) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' needs a positive Hidden size (got {hidden}).");
-            if (activation is < 0 or > 1) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' has an unknown Activation ({activation}).");
+            if (hidden <= 0 && !(defaulted && width <= 0)) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' needs a positive Hidden size (got {hidden}).", KnownNames.Sublayer, defaulted ? "" : "Hidden");
+            if (activation is < 0 or > 1) Problem(ProblemCodes.InvalidSize, $"FeedForward '{name}' has an unknown Activation ({activation}).", KnownNames.Sublayer, "Activation");
         }
+        // RES0016: options the chosen sublayer does not read are ignored; say so rather than let them look effective.
+        if (sublayerValues && sublayerType is not null && sublayerType.TypeKind != TypeKind.Error)
+            foreach (var option in new[] { "Heads", "Hidden", "Activation" })
+            {
+                bool used = option == "Heads" ? kind == SublayerKind.Attention : kind == SublayerKind.FeedForward;
+                if (!used && HasNamed(sublayerAttr, option))
+                    warnings.Add(new SpecProblem(ProblemCodes.IgnoredOption, name,
+                        $"{option} on '{name}' is ignored: {sublayerType.Name} does not use it ({(option == "Heads" ? "only Attention has heads" : "only FeedForward has a hidden size and an activation")}); remove it.",
+                        KnownNames.Sublayer, option));
+            }
 
         var residualAttr = FindAttribute(property, KnownNames.Residual);
         var plainAttr = FindAttribute(property, KnownNames.Plain);
@@ -240,18 +318,18 @@ internal static class DeclarationReader
         if (residualAttr is not null && plainAttr is not null)
             problems.Add(new SpecProblem(ProblemCodes.ResidualAndPlain, name, $"Sublayer '{name}' is both [Residual] and [Plain]; keep one.", KnownNames.Plain));
         if (preAttr is not null && postAttr is not null)
-            Problem(ProblemCodes.PreAndPostNorm, $"Sublayer '{name}' has both [PreNorm] and [PostNorm]; keep one.");
+            Problem(ProblemCodes.PreAndPostNorm, $"Sublayer '{name}' has both [PreNorm] and [PostNorm]; keep one.", KnownNames.PostNorm);
 
         var placement = preAttr is not null ? Placement.Pre : postAttr is not null ? Placement.Post : Placement.None;
         var normAttr = preAttr ?? postAttr;
         int norm = normAttr is null ? 0 : CtorInt(normAttr, 1);
         if (normAttr is not null && norm is not (1 or 2) && !broken.Contains(normAttr.AttributeClass!.ToDisplayString()))
-            Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).");
+            Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).", normAttr.AttributeClass!.ToDisplayString(), "#0");
 
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
         bool learnable = residualAttr is not null && NamedBool(residualAttr, "Learnable");
-        if (residualAttr is not null && !broken.Contains(KnownNames.Residual)) CheckResidualScales(name, name, residualAttr, scale, alpha, problems);
+        if (residualAttr is not null && !broken.Contains(KnownNames.Residual)) CheckResidualScales(name, name, residualAttr, scale, alpha, learnable, problems, warnings);
 
         if (problems.Count > before || sublayerType is null) return null;
 
@@ -343,13 +421,23 @@ internal static class DeclarationReader
     /// </summary>
     private static HashSet<string> CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in symbol.GetAttributes())
         {
             if (a.AttributeClass is not { } c || c.ContainingNamespace?.ToDisplayString() != "Residual" || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
             string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
-            if (!seen.Add(c.Name) || HasErrors(a, ct))
+            seen.TryGetValue(c.Name, out int applied);
+            seen[c.Name] = applied + 1;
+            if (applied > 0)
+            {
+                // The compiler reports CS0579 too; RES0012 says which one to remove, on the repeated application ("@k").
+                problems.Add(new SpecProblem(ProblemCodes.DuplicateAttribute, member,
+                    $"[{shown}] is applied {applied + 1} times to '{(member.Length > 0 ? member : symbol.Name)}'; remove the repeated one.",
+                    c.ToDisplayString(), "@" + applied.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                broken.Add(c.ToDisplayString());
+            }
+            else if (HasErrors(a, ct))
             {
                 problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{shown}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
                 broken.Add(c.ToDisplayString());
@@ -452,9 +540,9 @@ internal static class DeclarationReader
             }
         }
         if (parameters > int.MaxValue)
-            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' has {parameters} parameters per layer at Width = {width}, more than an arena holds ({int.MaxValue})."));
+            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' has {parameters} parameters per layer at Width = {width}, more than an arena holds ({int.MaxValue}).", KnownNames.Block));
         else if (perRow > int.MaxValue || scratchPerRow > int.MaxValue)
-            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' needs more than {int.MaxValue} floats of activations per token at Width = {width}."));
+            problems.Add(new SpecProblem(ProblemCodes.InvalidSize, "", $"Block '{block}' needs more than {int.MaxValue} floats of activations per token at Width = {width}.", KnownNames.Block));
         return parameters;
     }
 
@@ -519,6 +607,14 @@ internal static class DeclarationReader
     {
         foreach (var a in symbol.GetAttributes())
             if (a.AttributeClass is { } c && c.ToDisplayString() == metadataName) return a;
+        return null;
+    }
+
+    /// <summary>As <see cref="FindAttribute(ISymbol, string)"/>, looking at base classes too when <paramref name="inherited"/>.</summary>
+    internal static AttributeData? FindAttribute(INamedTypeSymbol type, string metadataName, bool inherited)
+    {
+        for (INamedTypeSymbol? t = type; t is not null; t = inherited ? t.BaseType : null)
+            if (FindAttribute(t, metadataName) is { } a) return a;
         return null;
     }
 

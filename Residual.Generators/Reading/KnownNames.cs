@@ -10,6 +10,7 @@ internal static class KnownNames
     public const string Plain = "Residual.PlainAttribute";
     public const string PreNorm = "Residual.PreNormAttribute";
     public const string PostNorm = "Residual.PostNormAttribute";
+    public const string OutputWidth = "Residual.OutputWidthAttribute";
 
     public const string AttentionType = "Residual.Attention";
     public const string FeedForwardType = "Residual.FeedForward";
@@ -26,11 +27,19 @@ internal static class ProblemCodes
     public const string ResidualAroundBlock = "RES0001";
     public const string MissingResidual = "RES0002";
     public const string PreAndPostNorm = "RES0003";
+    public const string MixedPlacement = "RES0004";
+    public const string WidthMismatch = "RES0005";
     public const string InvalidSize = "RES0006";
     public const string NotASublayer = "RES0007";
     public const string InvalidType = "RES0008";
     public const string EmptyBlock = "RES0009";
+    public const string NoFinalNorm = "RES0010";
+    public const string DeepPostNorm = "RES0011";
+    public const string DuplicateAttribute = "RES0012";
     public const string InvalidMember = "RES0013";
     public const string ResidualAndPlain = "RES0014";
     public const string ResidualAroundModel = "RES0015";
+    public const string IgnoredOption = "RES0016";
+    public const string DisconnectedPath = "RES0017";
+    public const string SublayerOutsideBlock = "RES0018";
 }

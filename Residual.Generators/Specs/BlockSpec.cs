@@ -11,6 +11,18 @@ namespace Residual.Generators.Specs;
 /// </remarks>
 internal sealed record SpecProblem(string Code, string Member, string Message, string Attribute = "", string Argument = "");
 
+/// <summary>A partial property definition of a refused block, as written (modifiers without <c>partial</c>, accessors with their modifiers).</summary>
+internal sealed record StubProperty(string Modifiers, string Type, string Name, EquatableArray<string> Accessors);
+
+/// <summary>
+/// What the generator writes for a declaration it refuses, so that the user's code compiles and the RES error is the
+/// one a build shows: the unimplemented partial properties, the members the base type or interface requires, all
+/// throwing an <c>InvalidOperationException</c> that names <see cref="Reason"/>.
+/// </summary>
+/// <param name="Reason">The first error, <c>RES0002: Sublayer 'Mix' has no [Residual]; …</c>.</param>
+/// <param name="Constructor">Whether to declare the <c>(ModelOptions? options = null)</c> constructor (a model without one of its own).</param>
+internal sealed record StubSpec(string Reason, EquatableArray<StubProperty> Properties, bool Constructor);
+
 /// <summary>One residual around the whole block (<c>[Residual]</c> on the block class): <c>y = Alpha·x + Scale·Block(x)</c>.</summary>
 internal sealed record BlockResidualSpec(double Scale, bool LearnableScale, double Alpha);
 
@@ -67,6 +79,9 @@ internal sealed record BlockSpec(
     /// <see cref="Problems"/>, which are errors).
     /// </summary>
     public EquatableArray<SpecProblem> Warnings { get; init; } = EquatableArray<SpecProblem>.Empty;
+
+    /// <summary>For a refused block the generator can still complete: the stub to write (null otherwise).</summary>
+    public StubSpec? Stub { get; init; }
 }
 
 /// <summary>A <c>[Model]</c> class as declared, with the block it stacks.</summary>
@@ -83,4 +98,7 @@ internal sealed record ModelSpec(
 {
     /// <summary>Warnings (never a reason to refuse the declaration), as <see cref="BlockSpec.Warnings"/>.</summary>
     public EquatableArray<SpecProblem> Warnings { get; init; } = EquatableArray<SpecProblem>.Empty;
+
+    /// <summary>For a refused block the generator can still complete: the stub to write (null otherwise).</summary>
+    public StubSpec? Stub { get; init; }
 }
