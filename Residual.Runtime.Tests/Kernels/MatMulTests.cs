@@ -25,16 +25,16 @@ public class MatMulTests
     };
 
     /// <summary>
-    /// Shapes that cross the GEMM's blocks (depth blocks of 256, row blocks of 96, column panels of 2048) in
+    /// Shapes that cross the GEMM's blocks (depth blocks of 512, row blocks of 96, column panels of 1024) in
     /// each of the three products, with ragged last tiles, including a single row.
     /// </summary>
     public static TheoryData<int, int, int> BlockedShapes => new()
     {
-        { 1, 300, 70 },    // one row; forward depth 300 = two depth blocks
-        { 200, 520, 33 },  // forward: three row blocks, three depth blocks, a ragged column tile
-        { 3, 70, 2100 },   // forward: two column panels; backward weight: 2100 rows of dW
-        { 1000, 100, 5 },  // backward weight: depth 1000 = four blocks; one ragged column tile
-        { 97, 2049, 13 },  // backward input: two column panels, the last one float wide
+        { 1, 600, 70 },    // one row; forward depth 600 = two depth blocks
+        { 200, 1100, 33 }, // forward: three row blocks, three depth blocks, a ragged column tile
+        { 3, 70, 2100 },   // forward: three column panels; backward weight: 2100 rows of dW
+        { 1100, 100, 5 },  // backward weight: depth 1100 = three blocks; one ragged column tile
+        { 97, 2049, 13 },  // backward input: three column panels, the last one float wide
     };
 
     [Theory, MemberData(nameof(BlockedShapes))]

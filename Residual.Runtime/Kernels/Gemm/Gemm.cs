@@ -29,14 +29,17 @@ internal static unsafe class Gemm
     /// <summary>Widest micro-tile (two 512-bit vectors).</summary>
     public const int MaxNR = 32;
 
-    /// <summary>Depth of a packed block: one B micro-panel (KC × NR) stays in L1 while the A micro-panels stream past.</summary>
-    public const int KC = 256;
+    /// <summary>
+    /// Depth of a packed block: one B micro-panel (KC × NR, 64 KB with AVX-512) stays in L1/L2 while the A micro-panels
+    /// stream past. Measured on Zen 5: 512 gives a few percent more than 256 (fewer passes over C for deep products).
+    /// </summary>
+    public const int KC = 512;
 
-    /// <summary>Rows of a packed A block (KC·MC·4 = 96 KB, in L2); a multiple of both tile heights.</summary>
+    /// <summary>Rows of a packed A block (KC·MC·4 = 192 KB, in L2); a multiple of both tile heights.</summary>
     public const int MC = 96;
 
     /// <summary>Columns of a packed B panel (KC·NC·4 = 2 MB, L2/L3); wider products take several panels.</summary>
-    public const int NC = 2048;
+    public const int NC = 1024;
 
     /// <summary>Below this many multiply-adds a product runs on the calling thread alone (waking a worker costs more).</summary>
     private const long ParallelThreshold = 96L * 96 * 96;
