@@ -4,19 +4,6 @@ using Residual;
 
 namespace Residual.Benchmarks;
 
-/// <summary>GPT-2 pre-norm block at config S of the speed issue (B4, T64, C128, H4).</summary>
-[Block(Width = 128)]
-public partial class SBlock
-{
-    [Residual, PreNorm(Norm.LayerNorm)]
-    [Sublayer(typeof(Attention), Heads = 4)]
-    public partial Attention Attend { get; }
-
-    [Residual, PreNorm(Norm.LayerNorm)]
-    [Sublayer(typeof(FeedForward), Hidden = 512)]
-    public partial FeedForward Mix { get; }
-}
-
 /// <summary>
 /// One block forward, and forward + backward, generated code. FLOPs for the GFLOP/s column:
 /// forward = 24·B·T·C² + 4·B·T²·C, backward = 2 × forward.

@@ -1,6 +1,15 @@
 using BenchmarkDotNet.Running;
+using Residual.Benchmarks;
 
-// dotnet run --project Residual.Benchmarks -c Release -- --filter '*'
-// dotnet run --project Residual.Benchmarks -c Release -- analyzer-cost   (per-analyzer times, see AnalyzerCostBenchmarks)
-if (args is ["analyzer-cost"]) { await Residual.Benchmarks.AnalyzerCostBenchmarks.ReportAsync(); return; }
+// dotnet run --project Residual.Benchmarks -c Release -- --filter '*'          BenchmarkDotNet (GEMM, kernels, configs, analyzers)
+// dotnet run --project Residual.Benchmarks -c Release -- --compare [options]   JSON lines for bench/compare.sh
+// dotnet run --project Residual.Benchmarks -c Release -- analyzer-cost         per-analyzer times, see AnalyzerCostBenchmarks
+if (args.Length > 0 && args[0] == "--compare")
+    return CompareMode.Run(args);
+if (args is ["analyzer-cost"])
+{
+    await AnalyzerCostBenchmarks.ReportAsync();
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -116,7 +116,6 @@ partial class CustomBlock : global::Residual.IBlock
     //   gatedMlp2Out     rows * 16                    F(·), the branch output of GatedMlp
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 16                    gradient of a stream between sublayers
-    //   dBranch          rows * 16                    gradient at a branch output
     //   dNorm            rows * 16                    gradient at a norm's output or input
     //   attend1DQkv      rows * 48                    gradient of q | k | v (shared with the other sublayers' scratch)
     //   attend1DHeads    rows * 16                    gradient of the heads' outputs (shared with the other sublayers' scratch)
@@ -135,7 +134,7 @@ partial class CustomBlock : global::Residual.IBlock
     public static long ScratchFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 16 + rows * 16 + rows * 16 + (rows * 48 + rows * 16 + rows * 2 * time);
+        return rows * 16 + rows * 16 + (rows * 48 + rows * 16 + rows * 2 * time);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -259,12 +258,12 @@ partial class CustomBlock : global::Residual.IBlock
         global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 16, 2);
         global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 256), p.Slice(AttnCProjBiasOffset, 16), rows, 16, 16);
         // Residual: y = x + F
-        ResidualAdd(x2, x, attend1Out, rows);
+        // Fused with sublayer 2's pre-norm: one pass per row writes y and n = RMSNorm(y).
+        ResidualAddRmsNorm(x2, gatedMlp2Norm, gatedMlp2Rstd, x, attend1Out, p.Slice(Ln2WeightOffset, 16), rows);
 
         // ── 2. GatedMlp: x ← x + WrappedMlp(RMSNorm(x)) ──
         //    [Residual] [PreNorm(Norm.RMSNorm)] [Sublayer(typeof(WrappedMlp))]
-        // n = RMSNorm(x)
-        RmsNormForward(gatedMlp2Norm, gatedMlp2Rstd, x2, p.Slice(Ln2WeightOffset, 16), rows);
+        // n = RMSNorm(x): computed above, in the same pass as sublayer 1's residual add
         // WrappedMlp: the user's sublayer, through the Sublayer contract.
         s_gatedMlp2.Forward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), Gradients.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), gatedMlp2Custom, batch, time, Width), gatedMlp2Norm, gatedMlp2Out);
         // Residual: y = x + F
@@ -306,20 +305,18 @@ partial class CustomBlock : global::Residual.IBlock
         global::System.Span<float> gatedMlp2Out = activations.Slice(at, rows * 16); at += rows * 16;
         at = 0;
         global::System.Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
-        global::System.Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
         int shared = at;
 
         // ── 2. GatedMlp backward: x ← x + WrappedMlp(RMSNorm(x)) ──
         dStream0.Clear();
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-        dBranch.Clear();
-        ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
+        // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
         dNorm.Clear();
         // WrappedMlp backward, through the Sublayer contract.
-        s_gatedMlp2.Backward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), g.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), gatedMlp2Custom, batch, time, Width), gatedMlp2Norm, dBranch, dNorm);
-        // Through the pre-norm: dx += RMSNorm'ᵀ·dn
-        RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), gatedMlp2Rstd, rows);
+        s_gatedMlp2.Backward(new global::Residual.SublayerContext(p.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), g.Slice(GatedMlpOffset, s_gatedMlp2ParameterCount), gatedMlp2Custom, batch, time, Width), gatedMlp2Norm, dy, dNorm);
+        // Through the pre-norm and the identity path together: dx += dy + RMSNorm'ᵀ·dn
+        RmsNormBackwardResidual(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, dy, x2, p.Slice(Ln2WeightOffset, 16), gatedMlp2Rstd, rows);
 
         // ── 1. Attend backward: x ← x + Attention(LayerNorm(x)) ──
         at = shared;
@@ -327,21 +324,20 @@ partial class CustomBlock : global::Residual.IBlock
         global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-        dBranch.Clear();
-        ResidualBackward(dx, dBranch, dStream0, 1f, 1f, rows);
+        // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
         dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
         attend1DHeads.Clear();
         attend1DQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attend1Heads, rows, 16, 16);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dStream0, attend1Heads, rows, 16, 16);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dStream0, rows, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
         global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend1DQkv, attend1Norm, rows, 16, 48);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend1DQkv, rows, 48);
         global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
-        // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
+        // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
+        LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
     }
 }
 
@@ -443,13 +439,14 @@ namespace Residual.Generated
             }
         }
 
-        /// <summary>LayerNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        /// <summary>LayerNorm backward fused with the identity path, 16 floats per row: <c>dInput += dResidual + LayerNorm'ᵀ·dOutput</c>; accumulates into <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        internal static void LayerNormBackwardResidual(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dResidual.Length < rows * 16) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·16 = {rows * 16}.", nameof(dResidual));
             if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
             ref float w = ref MemoryMarshal.GetReference(weight);
             ref float dw = ref MemoryMarshal.GetReference(dWeight);
@@ -459,6 +456,7 @@ namespace Residual.Generated
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
                 ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
                 ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 16);
                 float m = mean[r], s = rstd[r];
                 // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
                 float sumD = 0f, sumDX = 0f;
@@ -514,7 +512,7 @@ namespace Residual.Generated
                     }
                 }
                 float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
@@ -523,7 +521,7 @@ namespace Residual.Generated
                         {
                             Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
@@ -535,7 +533,7 @@ namespace Residual.Generated
                         {
                             Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
@@ -546,24 +544,28 @@ namespace Residual.Generated
                         {
                             float xh = (Unsafe.Add(ref x, i) - m) * s;
                             float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
                         }
                     }
                 }
             }
         }
 
-        /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
+        /// <summary>Residual add fused with the next RMSNorm, 16 floats per row: <c>y = input + branch</c>, then <c>out = y·rstd·weight</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)
+        internal static void ResidualAddRmsNorm(Span<float> y, Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> branch, ReadOnlySpan<float> weight, int rows)
         {
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (branch.Length < rows * 16) throw new ArgumentException($"branch has {branch.Length} floats; expected rows·16 = {rows * 16}.", nameof(branch));
+            if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
             if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
             ref float w = ref MemoryMarshal.GetReference(weight);
             for (int r = 0; r < rows; r++)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(branch), r * 16);
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
                 ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
                 float sq = 0f;
                 if (Vector512.IsHardwareAccelerated)
@@ -572,7 +574,8 @@ namespace Residual.Generated
                     for (int i = 0; i < 16; i += 16)
                     {
                         {
-                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                            Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i);
+                            Vector512.StoreUnsafe(v, ref x, (nuint)i);
                             acc = Vector512.FusedMultiplyAdd(v, v, acc);
                         }
                     }
@@ -584,7 +587,8 @@ namespace Residual.Generated
                     for (int i = 0; i < 16; i += 8)
                     {
                         {
-                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                            Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i);
+                            Vector256.StoreUnsafe(v, ref x, (nuint)i);
                             acc = Vector256.FusedMultiplyAdd(v, v, acc);
                         }
                     }
@@ -593,7 +597,13 @@ namespace Residual.Generated
                 else
                 {
                     for (int i = 0; i < 16; i++)
-                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                    {
+                        {
+                            float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                            Unsafe.Add(ref x, i) = v;
+                            sq += v * v;
+                        }
+                    }
                 }
                 float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
                 if (Vector512.IsHardwareAccelerated)
@@ -617,13 +627,14 @@ namespace Residual.Generated
             }
         }
 
-        /// <summary>RMSNorm backward over 16 floats per row; accumulates into <paramref name="dInput"/> and <paramref name="dWeight"/>.</summary>
+        /// <summary>RMSNorm backward fused with the identity path, 16 floats per row: <c>dInput += dResidual + RMSNorm'ᵀ·dOutput</c>; accumulates into <paramref name="dWeight"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
+        internal static void RmsNormBackwardResidual(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dResidual.Length < rows * 16) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·16 = {rows * 16}.", nameof(dResidual));
             if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
             ref float w = ref MemoryMarshal.GetReference(weight);
             ref float dw = ref MemoryMarshal.GetReference(dWeight);
@@ -632,6 +643,7 @@ namespace Residual.Generated
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
                 ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
                 ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 16);
                 float s = rstd[r];
                 // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
                 float sumDX = 0f;
@@ -676,7 +688,7 @@ namespace Residual.Generated
                     }
                 }
                 float meanDX = sumDX * (1f / 16);
-                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                // Pass 2: dx += dResidual + (dnorm - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
@@ -685,7 +697,7 @@ namespace Residual.Generated
                         {
                             Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
                             Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
@@ -697,14 +709,14 @@ namespace Residual.Generated
                         {
                             Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
                             Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
                 else
                 {
                     for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                        Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
                 }
             }
         }
@@ -736,57 +748,6 @@ namespace Residual.Generated
                 {
                     for (int i = 0; i < 16; i++)
                         Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-                }
-            }
-        }
-
-        /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-        {
-            if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
-            if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
-            if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-            for (int r = 0; r < rows; r++)
-            {
-                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                    for (int i = 0; i < 16; i += 16)
-                    {
-                        {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                    for (int i = 0; i < 16; i += 8)
-                    {
-                        {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                    {
-                        {
-                            float g = Unsafe.Add(ref dyr, i);
-                            Unsafe.Add(ref dxr, i) += alpha * g;
-                            Unsafe.Add(ref dfr, i) += scale * g;
-                        }
-                    }
                 }
             }
         }

@@ -206,7 +206,6 @@ partial class PlainBlock : global::Residual.IBlock
     // Backward scratch (reused by every layer):
     //   dStream0         rows * 16                    gradient of a stream between sublayers
     //   dStream1         rows * 16                    gradient of the next stream (ping-pong)
-    //   dBranch          rows * 16                    gradient at a branch output
     //   dNorm            rows * 16                    gradient at a norm's output or input
     //   expand1DFc       rows * 32                    gradient of h (shared with the other sublayers' scratch)
     //   expand1DAct      rows * 32                    gradient of a (shared with the other sublayers' scratch)
@@ -231,7 +230,7 @@ partial class PlainBlock : global::Residual.IBlock
     public static long ScratchFloats(int batch, int time)
     {
         long rows = (long)batch * time;
-        return rows * 16 + rows * 16 + rows * 16 + rows * 16 + global::System.Math.Max(global::System.Math.Max(global::System.Math.Max((rows * 32 + rows * 32), rows * 48 + rows * 16 + rows * 4 * time), rows * 16 + rows * 16), rows * 64 + rows * 64);
+        return rows * 16 + rows * 16 + rows * 16 + global::System.Math.Max(global::System.Math.Max(global::System.Math.Max((rows * 32 + rows * 32), rows * 48 + rows * 16 + rows * 4 * time), rows * 16 + rows * 16), rows * 64 + rows * 64);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -452,7 +451,6 @@ partial class PlainBlock : global::Residual.IBlock
         at = 0;
         global::System.Span<float> dStream0 = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> dStream1 = scratch.Slice(at, rows * 16); at += rows * 16;
-        global::System.Span<float> dBranch = scratch.Slice(at, rows * 16); at += rows * 16;
         global::System.Span<float> dNorm = scratch.Slice(at, rows * 16); at += rows * 16;
         int shared = at;
 
@@ -462,21 +460,20 @@ partial class PlainBlock : global::Residual.IBlock
         global::System.Span<float> mix4DFc = scratch.Slice(at, rows * 64); at += rows * 64;
         global::System.Span<float> mix4DAct = scratch.Slice(at, rows * 64); at += rows * 64;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-        dBranch.Clear();
-        ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
+        // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
         dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
         mix4DAct.Clear();
         mix4DFc.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 1024), dBranch, mix4Act, rows, 64, 16);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(mix4DAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 1024), dy, mix4Act, rows, 64, 16);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dy, rows, 16);
+        global::Residual.Kernels.MatMul.BackwardInput(mix4DAct, dy, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16);
         global::Residual.Kernels.Gelu.Backward(mix4DFc, mix4DAct, mix4Fc);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 1024), mix4DFc, mix4Norm, rows, 16, 64);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 64), mix4DFc, rows, 64);
         global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix4DFc, p.Slice(Mlp3CFcWeightOffset, 1024), rows, 16, 64);
-        // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dStream0, g.Slice(Ln4WeightOffset, 16), g.Slice(Ln4BiasOffset, 16), dNorm, x4, p.Slice(Ln4WeightOffset, 16), mix4Mean, mix4Rstd, rows);
+        // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
+        LayerNormBackwardResidual(dStream0, g.Slice(Ln4WeightOffset, 16), g.Slice(Ln4BiasOffset, 16), dNorm, dy, x4, p.Slice(Ln4WeightOffset, 16), mix4Mean, mix4Rstd, rows);
 
         // ── 3. Squeeze backward: x ← FeedForward(x) ──
         dStream1.Clear();
@@ -745,6 +742,118 @@ namespace Residual.Generated
             }
         }
 
+        /// <summary>LayerNorm backward fused with the identity path, 16 floats per row: <c>dInput += dResidual + LayerNorm'ᵀ·dOutput</c>; accumulates into <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormBackwardResidual(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        {
+            if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
+            if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
+            if (dResidual.Length < rows * 16) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·16 = {rows * 16}.", nameof(dResidual));
+            if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float dw = ref MemoryMarshal.GetReference(dWeight);
+            ref float db = ref MemoryMarshal.GetReference(dBias);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 16);
+                float m = mean[r], s = rstd[r];
+                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                float sumD = 0f, sumDX = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector512.Sum(accD);
+                    sumDX += Vector512.Sum(accDX);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            accD += dn;
+                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                        }
+                    }
+                    sumD += Vector256.Sum(accD);
+                    sumDX += Vector256.Sum(accDX);
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float g = Unsafe.Add(ref dy, i);
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = g * Unsafe.Add(ref w, i);
+                            sumD += dn;
+                            sumDX += dn * xh;
+                            Unsafe.Add(ref dw, i) += g * xh;
+                            Unsafe.Add(ref db, i) += g;
+                        }
+                    }
+                }
+                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 16; i += 16)
+                    {
+                        {
+                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 16; i += 8)
+                    {
+                        {
+                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < 16; i++)
+                    {
+                        {
+                            float xh = (Unsafe.Add(ref x, i) - m) * s;
+                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>RMSNorm over 16 floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -928,57 +1037,6 @@ namespace Residual.Generated
                 {
                     for (int i = 0; i < 16; i++)
                         Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-                }
-            }
-        }
-
-        /// <summary>Residual backward over 16 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-        {
-            if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
-            if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
-            if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-            for (int r = 0; r < rows; r++)
-            {
-                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                    for (int i = 0; i < 16; i += 16)
-                    {
-                        {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                    for (int i = 0; i < 16; i += 8)
-                    {
-                        {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                    {
-                        {
-                            float g = Unsafe.Add(ref dyr, i);
-                            Unsafe.Add(ref dxr, i) += alpha * g;
-                            Unsafe.Add(ref dfr, i) += scale * g;
-                        }
-                    }
                 }
             }
         }

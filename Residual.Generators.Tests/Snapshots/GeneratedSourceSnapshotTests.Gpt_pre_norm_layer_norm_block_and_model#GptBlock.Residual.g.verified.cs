@@ -138,7 +138,6 @@ namespace Demo
         //   mix2Out          rows * 32                    F(·), the branch output of Mix
         // Backward scratch (reused by every layer):
         //   dStream0         rows * 32                    gradient of a stream between sublayers
-        //   dBranch          rows * 32                    gradient at a branch output
         //   dNorm            rows * 32                    gradient at a norm's output or input
         //   attend1DQkv      rows * 96                    gradient of q | k | v (shared with the other sublayers' scratch)
         //   attend1DHeads    rows * 32                    gradient of the heads' outputs (shared with the other sublayers' scratch)
@@ -159,7 +158,7 @@ namespace Demo
         public static long ScratchFloats(int batch, int time)
         {
             long rows = (long)batch * time;
-            return rows * 32 + rows * 32 + rows * 32 + global::System.Math.Max((rows * 96 + rows * 32 + rows * 4 * time), rows * 128 + rows * 128);
+            return rows * 32 + rows * 32 + global::System.Math.Max((rows * 96 + rows * 32 + rows * 4 * time), rows * 128 + rows * 128);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
@@ -285,12 +284,12 @@ namespace Demo
             global::Residual.Kernels.CausalAttention.Forward(attend1Heads, attend1Att, attend1Qkv, batch, time, 32, 4);
             global::Residual.Kernels.MatMul.Forward(attend1Out, attend1Heads, p.Slice(AttnCProjWeightOffset, 1024), p.Slice(AttnCProjBiasOffset, 32), rows, 32, 32);
             // Residual: y = x + F
-            ResidualAdd(x2, x, attend1Out, rows);
+            // Fused with sublayer 2's pre-norm: one pass per row writes y and n = LayerNorm(y).
+            ResidualAddLayerNorm(x2, mix2Norm, mix2Mean, mix2Rstd, x, attend1Out, p.Slice(Ln2WeightOffset, 32), p.Slice(Ln2BiasOffset, 32), rows);
 
             // ── 2. Mix: x ← x + FeedForward(LayerNorm(x)) ──
             //    [Residual] [PreNorm(Norm.LayerNorm)] [Sublayer(typeof(FeedForward), Hidden = 128)]
-            // n = LayerNorm(x)
-            LayerNormForward(mix2Norm, mix2Mean, mix2Rstd, x2, p.Slice(Ln2WeightOffset, 32), p.Slice(Ln2BiasOffset, 32), rows);
+            // n = LayerNorm(x): computed above, in the same pass as sublayer 1's residual add
             // FeedForward: h = n·c_fcᵀ + b; a = Gelu(h); f = a·c_projᵀ + b
             global::Residual.Kernels.MatMul.Forward(mix2Fc, mix2Norm, p.Slice(MlpCFcWeightOffset, 4096), p.Slice(MlpCFcBiasOffset, 128), rows, 32, 128);
             global::Residual.Kernels.Gelu.Forward(mix2Act, mix2Fc);
@@ -336,7 +335,6 @@ namespace Demo
             global::System.Span<float> mix2Out = activations.Slice(at, rows * 32); at += rows * 32;
             at = 0;
             global::System.Span<float> dStream0 = scratch.Slice(at, rows * 32); at += rows * 32;
-            global::System.Span<float> dBranch = scratch.Slice(at, rows * 32); at += rows * 32;
             global::System.Span<float> dNorm = scratch.Slice(at, rows * 32); at += rows * 32;
             int shared = at;
 
@@ -346,21 +344,20 @@ namespace Demo
             global::System.Span<float> mix2DFc = scratch.Slice(at, rows * 128); at += rows * 128;
             global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 128); at += rows * 128;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-            dBranch.Clear();
-            ResidualBackward(dStream0, dBranch, dy, 1f, 1f, rows);
+            // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
             dNorm.Clear();
             // FeedForward backward: c_proj, Gelu, c_fc.
             mix2DAct.Clear();
             mix2DFc.Clear();
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 4096), dBranch, mix2Act, rows, 128, 32);
-            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dBranch, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32);
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 4096), dy, mix2Act, rows, 128, 32);
+            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dy, rows, 32);
+            global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dy, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32);
             global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 4096), mix2DFc, mix2Norm, rows, 32, 128);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 128), mix2DFc, rows, 128);
             global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 4096), rows, 32, 128);
-            // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-            LayerNormBackward(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, x2, p.Slice(Ln2WeightOffset, 32), mix2Mean, mix2Rstd, rows);
+            // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
+            LayerNormBackwardResidual(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, dy, x2, p.Slice(Ln2WeightOffset, 32), mix2Mean, mix2Rstd, rows);
 
             // ── 1. Attend backward: x ← x + Attention(LayerNorm(x)) ──
             at = shared;
@@ -368,21 +365,20 @@ namespace Demo
             global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 32); at += rows * 32;
             global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-            dBranch.Clear();
-            ResidualBackward(dx, dBranch, dStream0, 1f, 1f, rows);
+            // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
             dNorm.Clear();
             // Attention backward: output projection, then attention, then the fused QKV projection.
             attend1DHeads.Clear();
             attend1DQkv.Clear();
-            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attend1Heads, rows, 32, 32);
-            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dBranch, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
+            global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dStream0, attend1Heads, rows, 32, 32);
+            global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dStream0, rows, 32);
+            global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
             global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4);
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, attend1Norm, rows, 32, 96);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
             global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
-            // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-            LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, x, p.Slice(Ln1WeightOffset, 32), attend1Mean, attend1Rstd, rows);
+            // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
+            LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 32), attend1Mean, attend1Rstd, rows);
         }
     }
 }
@@ -485,13 +481,123 @@ namespace Residual.Generated
             }
         }
 
-        /// <summary>LayerNorm backward over 32 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        /// <summary>Residual add fused with the next LayerNorm, 32 floats per row: <c>y = input + branch</c>, then <c>out = (y - mean)·rstd·weight + bias</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        internal static void ResidualAddLayerNorm(Span<float> y, Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> branch, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)
+        {
+            if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
+            if (branch.Length < rows * 32) throw new ArgumentException($"branch has {branch.Length} floats; expected rows·32 = {rows * 32}.", nameof(branch));
+            if (y.Length < rows * 32) throw new ArgumentException($"y has {y.Length} floats; expected rows·32 = {rows * 32}.", nameof(y));
+            if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
+            ref float w = ref MemoryMarshal.GetReference(weight);
+            ref float b = ref MemoryMarshal.GetReference(bias);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(branch), r * 32);
+                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
+                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
+                float sum = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero;
+                    for (int i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i);
+                            Vector512.StoreUnsafe(v, ref x, (nuint)i);
+                            acc += v;
+                        }
+                    }
+                    sum += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int i = 0; i < 32; i += 8)
+                    {
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i);
+                            Vector256.StoreUnsafe(v, ref x, (nuint)i);
+                            acc += v;
+                        }
+                    }
+                    sum += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                    {
+                        {
+                            float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                            Unsafe.Add(ref x, i) = v;
+                            sum += v;
+                        }
+                    }
+                }
+                float m = sum * (1f / 32);
+                float sq = 0f;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                    for (int i = 0; i < 32; i += 16)
+                    {
+                        {
+                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                        }
+                    }
+                    sq += Vector512.Sum(acc);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                    for (int i = 0; i < 32; i += 8)
+                    {
+                        {
+                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                        }
+                    }
+                    sq += Vector256.Sum(acc);
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
+                }
+                float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                    for (int i = 0; i < 32; i += 16)
+                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                    for (int i = 0; i < 32; i += 8)
+                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                }
+                else
+                {
+                    for (int i = 0; i < 32; i++)
+                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                }
+                mean[r] = m;
+                rstd[r] = s;
+            }
+        }
+
+        /// <summary>LayerNorm backward fused with the identity path, 32 floats per row: <c>dInput += dResidual + LayerNorm'ᵀ·dOutput</c>; accumulates into <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LayerNormBackwardResidual(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
+            if (dResidual.Length < rows * 32) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·32 = {rows * 32}.", nameof(dResidual));
             if (dInput.Length < rows * 32) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dInput));
             ref float w = ref MemoryMarshal.GetReference(weight);
             ref float dw = ref MemoryMarshal.GetReference(dWeight);
@@ -501,6 +607,7 @@ namespace Residual.Generated
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
                 ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
                 ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
+                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 32);
                 float m = mean[r], s = rstd[r];
                 // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
                 float sumD = 0f, sumDX = 0f;
@@ -556,7 +663,7 @@ namespace Residual.Generated
                     }
                 }
                 float meanD = sumD * (1f / 32), meanDX = sumDX * (1f / 32);
-                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
@@ -565,7 +672,7 @@ namespace Residual.Generated
                         {
                             Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
@@ -577,7 +684,7 @@ namespace Residual.Generated
                         {
                             Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                 }
@@ -588,7 +695,7 @@ namespace Residual.Generated
                         {
                             float xh = (Unsafe.Add(ref x, i) - m) * s;
                             float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
                         }
                     }
                 }
@@ -622,57 +729,6 @@ namespace Residual.Generated
                 {
                     for (int i = 0; i < 32; i++)
                         Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-                }
-            }
-        }
-
-        /// <summary>Residual backward over 32 floats per row: <c>dx += alpha·dy</c> (the identity path: dy reaches dx unchanged when alpha = 1) and <c>df += scale·dy</c> (the branch).</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void ResidualBackward(Span<float> dx, Span<float> df, ReadOnlySpan<float> dy, float alpha, float scale, int rows)
-        {
-            if (dy.Length < rows * 32) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·32 = {rows * 32}.", nameof(dy));
-            if (dx.Length < rows * 32) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·32 = {rows * 32}.", nameof(dx));
-            if (df.Length < rows * 32) throw new ArgumentException($"df has {df.Length} floats; expected rows·32 = {rows * 32}.", nameof(df));
-            for (int r = 0; r < rows; r++)
-            {
-                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 32);
-                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 32);
-                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 32);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                    for (int i = 0; i < 32; i += 16)
-                    {
-                        {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                    for (int i = 0; i < 32; i += 8)
-                    {
-                        {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
-                        }
-                    }
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                    {
-                        {
-                            float g = Unsafe.Add(ref dyr, i);
-                            Unsafe.Add(ref dxr, i) += alpha * g;
-                            Unsafe.Add(ref dfr, i) += scale * g;
-                        }
-                    }
                 }
             }
         }

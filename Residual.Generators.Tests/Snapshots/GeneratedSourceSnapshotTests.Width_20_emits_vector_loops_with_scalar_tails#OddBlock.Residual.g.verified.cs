@@ -368,21 +368,20 @@ partial class OddBlock : global::Residual.IBlock
         global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 20); at += rows * 20;
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
-        dBranch.Clear();
-        ResidualBackward(dx, dBranch, dStream0, 1f, 1f, rows);
+        // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
         dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
         attend1DHeads.Clear();
         attend1DQkv.Clear();
-        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 400), dBranch, attend1Heads, rows, 20, 20);
-        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 20), dBranch, rows, 20);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 400), rows, 20, 20);
+        global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 400), dStream0, attend1Heads, rows, 20, 20);
+        global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 20), dStream0, rows, 20);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 400), rows, 20, 20);
         global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 20, 2);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 1200), attend1DQkv, attend1Norm, rows, 20, 60);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 60), attend1DQkv, rows, 60);
         global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 1200), rows, 20, 60);
-        // Through the pre-norm: dx += LayerNorm'ᵀ·dn
-        LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 20), g.Slice(Ln1BiasOffset, 20), dNorm, x, p.Slice(Ln1WeightOffset, 20), attend1Mean, attend1Rstd, rows);
+        // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
+        LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 20), g.Slice(Ln1BiasOffset, 20), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 20), attend1Mean, attend1Rstd, rows);
     }
 }
 
@@ -496,13 +495,14 @@ namespace Residual.Generated
             }
         }
 
-        /// <summary>LayerNorm backward over 20 floats per row; accumulates into <paramref name="dInput"/>, <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
+        /// <summary>LayerNorm backward fused with the identity path, 20 floats per row: <c>dInput += dResidual + LayerNorm'ᵀ·dOutput</c>; accumulates into <paramref name="dWeight"/> and <paramref name="dBias"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
+        internal static void LayerNormBackwardResidual(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)
         {
             if (input.Length < rows * 20) throw new ArgumentException($"input has {input.Length} floats; expected rows·20 = {rows * 20}.", nameof(input));
             if (dOutput.Length < rows * 20) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dOutput));
+            if (dResidual.Length < rows * 20) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·20 = {rows * 20}.", nameof(dResidual));
             if (dInput.Length < rows * 20) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dInput));
             ref float w = ref MemoryMarshal.GetReference(weight);
             ref float dw = ref MemoryMarshal.GetReference(dWeight);
@@ -512,6 +512,7 @@ namespace Residual.Generated
                 ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
                 ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 20);
                 ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 20);
+                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 20);
                 float m = mean[r], s = rstd[r];
                 // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
                 float sumD = 0f, sumDX = 0f;
@@ -591,7 +592,7 @@ namespace Residual.Generated
                     }
                 }
                 float meanD = sumD * (1f / 20), meanDX = sumDX * (1f / 20);
-                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
                 if (Vector512.IsHardwareAccelerated)
                 {
                     Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
@@ -600,7 +601,7 @@ namespace Residual.Generated
                         {
                             Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                     for (int i = 16; i < 20; i++)
@@ -608,7 +609,7 @@ namespace Residual.Generated
                         {
                             float xh = (Unsafe.Add(ref x, i) - m) * s;
                             float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
                         }
                     }
                 }
@@ -620,7 +621,7 @@ namespace Residual.Generated
                         {
                             Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
                             Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
                         }
                     }
                     for (int i = 16; i < 20; i++)
@@ -628,7 +629,7 @@ namespace Residual.Generated
                         {
                             float xh = (Unsafe.Add(ref x, i) - m) * s;
                             float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
                         }
                     }
                 }
@@ -639,7 +640,7 @@ namespace Residual.Generated
                         {
                             float xh = (Unsafe.Add(ref x, i) - m) * s;
                             float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
                         }
                     }
                 }

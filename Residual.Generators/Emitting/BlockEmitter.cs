@@ -16,7 +16,15 @@ internal static class BlockEmitter
         var plan = new BlockPlan(spec);
         var w = new IndentedWriter();
         Header(w, spec, plan);
-        bool helpers = plan.UsesLayerNorm || plan.UsesRmsNorm || plan.UsesResidualBackward;
+        var needs = new HelperNeeds
+        {
+            LayerNormForward = plan.UsesLayerNormForward, LayerNormBackward = plan.UsesLayerNormBackward,
+            RmsNormForward = plan.UsesRmsNormForward, RmsNormBackward = plan.UsesRmsNormBackward,
+            AddLayerNorm = plan.UsesAddLayerNorm, AddRmsNorm = plan.UsesAddRmsNorm,
+            LayerNormBackwardResidual = plan.UsesLayerNormBackwardResidual, RmsNormBackwardResidual = plan.UsesRmsNormBackwardResidual,
+            Add = plan.UsesPlainAdd, AddScaled = plan.UsesScaledAdd, ResidualBackward = plan.UsesResidualBackward, Dot = plan.UsesDot,
+        };
+        bool helpers = needs.Any;
         OpenNamespace(w, spec.Namespace, helpers);
         using (w.Block("partial class " + GeneratedNames.Identifier(spec.Name) + " : " + R + "IBlock"))
         {
@@ -29,7 +37,7 @@ internal static class BlockEmitter
         }
         CloseNamespace(w, spec.Namespace);
         if (helpers)
-            Helpers(w, spec.Width, plan.UsesLayerNorm, plan.UsesRmsNorm, plan.UsesPlainAdd, plan.UsesScaledAdd, plan.UsesResidualBackward, plan.UsesDot);
+            Helpers(w, spec.Width, needs);
         return w.ToString();
     }
 
@@ -385,8 +393,13 @@ internal static class BlockEmitter
         string fInput = input;
         if (d.Placement == Placement.Pre)
         {
-            w.Line($"// n = {NormName(d.Norm)}(x)");
-            NormForwardCall(w, d.Norm, $"{s.Local}Norm", s, input, c);
+            if (s.NormFusedWithPreviousAdd)
+                w.Line($"// n = {NormName(d.Norm)}(x): computed above, in the same pass as sublayer {s.K - 1}'s residual add");
+            else
+            {
+                w.Line($"// n = {NormName(d.Norm)}(x)");
+                NormForwardCall(w, d.Norm, $"{s.Local}Norm", s, input, c);
+            }
             fInput = $"{s.Local}Norm";
         }
         BranchForward(w, spec, s, fInput, $"{s.Local}Out");
@@ -400,6 +413,15 @@ internal static class BlockEmitter
             {
                 w.Line($"float {s.Local}Scale = p[{s.ScaleIdent}];");
                 w.Line($"ResidualAddScaled({target}, {input}, {s.Local}Out, {Float(d.Alpha)}, {s.Local}Scale, rows);");
+            }
+            else if (s.AddFusedWithNextNorm)
+            {
+                var next = plan.Subs[s.K]; // sublayer k + 1 (K is 1-based)
+                w.Line($"// Fused with sublayer {next.K}'s pre-norm: one pass per row writes y and n = {NormName(next.Spec.Norm)}(y).");
+                if (next.Spec.Norm == NormKind.LayerNorm)
+                    w.Line($"ResidualAddLayerNorm({target}, {next.Local}Norm, {next.Local}Mean, {next.Local}Rstd, {input}, {s.Local}Out, p.Slice({next.NormWeight}, {c}), p.Slice({next.NormBias}, {c}), rows);");
+                else
+                    w.Line($"ResidualAddRmsNorm({target}, {next.Local}Norm, {next.Local}Rstd, {input}, {s.Local}Out, p.Slice({next.NormWeight}, {c}), rows);");
             }
             else if (d.Alpha == 1.0 && d.Scale == 1.0)
                 w.Line($"ResidualAdd({target}, {input}, {s.Local}Out, rows);");
@@ -542,7 +564,14 @@ internal static class BlockEmitter
             NormBackwardCall(w, d.Norm, "dNorm", dOut, normInput, s, c);
             dCombined = "dNorm";
         }
-        if (d.Residual)
+        if (s.ResidualFusedWithNormBackward)
+        {
+            string dSum = "d" + Topology.SumName(d);
+            w.Line($"// Residual {Topology.ResidualText(d)}: dx += {dSum} (the identity path, unchanged), and the branch gets {dSum}.");
+            w.Line($"// Fused: the branch reads {dSum} in place (no copy), and dx += {dSum} is done in the pre-norm's backward pass below.");
+            dBranchOut = dCombined;
+        }
+        else if (d.Residual)
         {
             // The gradient at the sum: dy, or the post-norm's dz computed above.
             string dSum = "d" + Topology.SumName(d);
@@ -564,7 +593,15 @@ internal static class BlockEmitter
         }
         if (d.Placement == Placement.Pre) w.Line("dNorm.Clear();");
         BranchBackward(w, spec, s, branchInput, dBranchOut, dBranchIn);
-        if (d.Placement == Placement.Pre)
+        if (d.Placement == Placement.Pre && s.ResidualFusedWithNormBackward)
+        {
+            w.Line($"// Through the pre-norm and the identity path together: dx += {"d" + Topology.SumName(d)} + {NormName(d.Norm)}'ᵀ·dn");
+            if (d.Norm == NormKind.LayerNorm)
+                w.Line($"LayerNormBackwardResidual({dIn}, g.Slice({s.NormWeight}, {c}), g.Slice({s.NormBias}, {c}), dNorm, {dCombined}, {input}, p.Slice({s.NormWeight}, {c}), {s.Local}Mean, {s.Local}Rstd, rows);");
+            else
+                w.Line($"RmsNormBackwardResidual({dIn}, g.Slice({s.NormWeight}, {c}), dNorm, {dCombined}, {input}, p.Slice({s.NormWeight}, {c}), {s.Local}Rstd, rows);");
+        }
+        else if (d.Placement == Placement.Pre)
         {
             w.Line($"// Through the pre-norm: dx += {NormName(d.Norm)}'ᵀ·dn");
             NormBackwardCall(w, d.Norm, dIn, "dNorm", input, s, c);
@@ -629,7 +666,7 @@ internal static class BlockEmitter
     /// names (<c>Span</c>, <c>Unsafe</c>, <c>Vector512</c>, ...) resolve through the usings below, whatever types
     /// the user's namespaces declare. The block imports them with <c>using static</c>.
     /// </summary>
-    internal static void Helpers(IndentedWriter w, int width, bool layerNorm, bool rmsNorm, bool add, bool addScaled, bool residualBackward, bool dot)
+    internal static void Helpers(IndentedWriter w, int width, HelperNeeds needs)
     {
         w.Line();
         w.Line("namespace " + GeneratedNames.HelperNamespace);
@@ -645,14 +682,41 @@ internal static class BlockEmitter
         using (w.Block($"file static class {GeneratedNames.HelperClass}"))
         {
             var simd = new SimdEmitter(w, width);
-            if (layerNorm) { simd.LayerNormForward(); simd.LayerNormBackward(); }
-            if (rmsNorm) { simd.RmsNormForward(); simd.RmsNormBackward(); }
-            if (add) simd.ResidualAdd();
-            if (addScaled) simd.ResidualAddScaled();
-            if (residualBackward) simd.ResidualBackward();
-            if (dot) simd.Dot();
+            if (needs.LayerNormForward) simd.LayerNormForward();
+            if (needs.AddLayerNorm) simd.LayerNormForward(fusedAdd: true);
+            if (needs.LayerNormBackward) simd.LayerNormBackward();
+            if (needs.LayerNormBackwardResidual) simd.LayerNormBackward(residual: true);
+            if (needs.RmsNormForward) simd.RmsNormForward();
+            if (needs.AddRmsNorm) simd.RmsNormForward(fusedAdd: true);
+            if (needs.RmsNormBackward) simd.RmsNormBackward();
+            if (needs.RmsNormBackwardResidual) simd.RmsNormBackward(residual: true);
+            if (needs.Add) simd.ResidualAdd();
+            if (needs.AddScaled) simd.ResidualAddScaled();
+            if (needs.ResidualBackward) simd.ResidualBackward();
+            if (needs.Dot) simd.Dot();
         }
         w.Outdent();
         w.Line("}");
     }
+}
+
+/// <summary>Which width-specialised helpers a generated file uses (each is emitted only when called).</summary>
+internal sealed class HelperNeeds
+{
+    public bool LayerNormForward { get; set; }
+    public bool LayerNormBackward { get; set; }
+    public bool RmsNormForward { get; set; }
+    public bool RmsNormBackward { get; set; }
+    public bool AddLayerNorm { get; set; }
+    public bool AddRmsNorm { get; set; }
+    public bool LayerNormBackwardResidual { get; set; }
+    public bool RmsNormBackwardResidual { get; set; }
+    public bool Add { get; set; }
+    public bool AddScaled { get; set; }
+    public bool ResidualBackward { get; set; }
+    public bool Dot { get; set; }
+
+    public bool Any =>
+        LayerNormForward || LayerNormBackward || RmsNormForward || RmsNormBackward || AddLayerNorm || AddRmsNorm ||
+        LayerNormBackwardResidual || RmsNormBackwardResidual || Add || AddScaled || ResidualBackward || Dot;
 }

@@ -90,6 +90,21 @@ internal sealed class SubPlan
     /// <summary>Whether the output projection writes into the residual stream (initialised as a residual-branch output).</summary>
     public bool WritesResidual { get; set; }
 
+    /// <summary>
+    /// Forward fusion: this sublayer's plain residual add (<c>y = x + F</c>) and the next sublayer's pre-norm run
+    /// as one pass over each row, so the new stream is normalised while it is still in L1.
+    /// </summary>
+    public bool AddFusedWithNextNorm { get; set; }
+
+    /// <summary>Forward fusion, the other side: this sublayer's pre-norm was computed by the previous sublayer's add.</summary>
+    public bool NormFusedWithPreviousAdd { get; set; }
+
+    /// <summary>
+    /// Backward fusion: a plain residual around a pre-norm sublayer (<c>y = x + F(Norm(x))</c>). The branch reads
+    /// dy as it is (no copy into a branch gradient), and dx gets dy in the same pass as the norm's backward.
+    /// </summary>
+    public bool ResidualFusedWithNormBackward { get; set; }
+
     public void AddTensor(string relative, string ident) => _tensors[relative] = ident;
 
     /// <summary>The offset identifier of one of this sublayer's tensors, by its name relative to the prefix.</summary>
@@ -200,7 +215,7 @@ internal sealed class BlockPlan
         if (Subs.Count >= 2) Scratch.Add(Region.PerRow("dStream0", c, "gradient of a stream between sublayers"));
         if (Subs.Count >= 3) Scratch.Add(Region.PerRow("dStream1", c, "gradient of the next stream (ping-pong)"));
         if (spec.Residual is not null) Scratch.Add(Region.PerRow(DBlock, c, "gradient at B(x), the sublayers' output"));
-        if (Subs.Any(x => x.Spec.Residual)) Scratch.Add(Region.PerRow("dBranch", c, "gradient at a branch output"));
+        if (Subs.Any(x => x.Spec.Residual && !IsPlainPreNormResidual(x.Spec))) Scratch.Add(Region.PerRow("dBranch", c, "gradient at a branch output"));
         if (Subs.Any(x => x.Spec.Placement != Placement.None)) Scratch.Add(Region.PerRow("dNorm", c, "gradient at a norm's output or input"));
         foreach (var sub in Subs)
         {
@@ -221,16 +236,40 @@ internal sealed class BlockPlan
                 }));
         }
 
-        UsesLayerNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.LayerNorm);
-        UsesRmsNorm = Subs.Any(x => x.Spec.Placement != Placement.None && x.Spec.Norm == NormKind.RMSNorm);
+        // Fusions the topology allows (see SubPlan): only plain residuals (α = 1, scale 1) fuse.
+        static bool PlainResidual(SublayerSpec x) => x.Residual && !x.LearnableScale && x.Alpha == 1.0 && x.Scale == 1.0;
+        for (int i = 0; i < Subs.Count; i++)
+        {
+            var sub = Subs[i];
+            sub.ResidualFusedWithNormBackward = PlainResidual(sub.Spec) && sub.Spec.Placement == Placement.Pre;
+            if (i + 1 < Subs.Count && PlainResidual(sub.Spec) && sub.Spec.Placement != Placement.Post && Subs[i + 1].Spec.Placement == Placement.Pre)
+            {
+                sub.AddFusedWithNextNorm = true;
+                Subs[i + 1].NormFusedWithPreviousAdd = true;
+            }
+        }
+
+        bool Normed(SubPlan x, NormKind kind) => x.Spec.Placement != Placement.None && x.Spec.Norm == kind;
+        UsesLayerNormForward = Subs.Any(x => Normed(x, NormKind.LayerNorm) && !x.NormFusedWithPreviousAdd);
+        UsesRmsNormForward = Subs.Any(x => Normed(x, NormKind.RMSNorm) && !x.NormFusedWithPreviousAdd);
+        UsesLayerNormBackward = Subs.Any(x => Normed(x, NormKind.LayerNorm) && !x.ResidualFusedWithNormBackward);
+        UsesRmsNormBackward = Subs.Any(x => Normed(x, NormKind.RMSNorm) && !x.ResidualFusedWithNormBackward);
+        UsesAddLayerNorm = Subs.Any(x => Normed(x, NormKind.LayerNorm) && x.NormFusedWithPreviousAdd);
+        UsesAddRmsNorm = Subs.Any(x => Normed(x, NormKind.RMSNorm) && x.NormFusedWithPreviousAdd);
+        UsesLayerNormBackwardResidual = Subs.Any(x => Normed(x, NormKind.LayerNorm) && x.ResidualFusedWithNormBackward);
+        UsesRmsNormBackwardResidual = Subs.Any(x => Normed(x, NormKind.RMSNorm) && x.ResidualFusedWithNormBackward);
         Residual = spec.Residual;
-        var residuals = Subs.Where(x => x.Spec.Residual).Select(x => (x.Spec.Scale, x.Spec.LearnableScale, x.Spec.Alpha)).ToList();
-        if (spec.Residual is { } r) residuals.Add((r.Scale, r.LearnableScale, r.Alpha));
-        UsesPlainAdd = residuals.Any(x => !x.LearnableScale && x.Alpha == 1.0 && x.Scale == 1.0);
+        var residuals = Subs.Where(x => x.Spec.Residual).Select(x => (x.Spec.Scale, x.Spec.LearnableScale, x.Spec.Alpha, FusedForward: x.AddFusedWithNextNorm, FusedBackward: x.ResidualFusedWithNormBackward)).ToList();
+        if (spec.Residual is { } r) residuals.Add((r.Scale, r.LearnableScale, r.Alpha, false, false));
+        UsesPlainAdd = residuals.Any(x => !x.LearnableScale && x.Alpha == 1.0 && x.Scale == 1.0 && !x.FusedForward);
         UsesScaledAdd = residuals.Any(x => x.LearnableScale || x.Alpha != 1.0 || x.Scale != 1.0);
-        UsesResidualBackward = residuals.Count > 0;
+        UsesResidualBackward = residuals.Any(x => !x.FusedBackward);
         UsesDot = residuals.Any(x => x.LearnableScale);
     }
+
+    /// <summary>A plain residual around a pre-norm sublayer: its backward needs no branch-gradient copy (see <see cref="SubPlan.ResidualFusedWithNormBackward"/>).</summary>
+    private static bool IsPlainPreNormResidual(SublayerSpec x) =>
+        x.Residual && !x.LearnableScale && x.Alpha == 1.0 && x.Scale == 1.0 && x.Placement == Placement.Pre;
 
     /// <summary>Activation region of the sublayers' output under a block-wide residual.</summary>
     public const string BlockOut = "blockOut";
@@ -250,8 +289,16 @@ internal sealed class BlockPlan
     public List<Region> Activations { get; } = new();
     public List<Region> Scratch { get; } = new();
     public List<ScratchGroup> ScratchGroups { get; } = new();
-    public bool UsesLayerNorm { get; }
-    public bool UsesRmsNorm { get; }
+    public bool UsesLayerNorm => UsesLayerNormForward || UsesLayerNormBackward || UsesAddLayerNorm || UsesLayerNormBackwardResidual;
+    public bool UsesRmsNorm => UsesRmsNormForward || UsesRmsNormBackward || UsesAddRmsNorm || UsesRmsNormBackwardResidual;
+    public bool UsesLayerNormForward { get; }
+    public bool UsesLayerNormBackward { get; }
+    public bool UsesRmsNormForward { get; }
+    public bool UsesRmsNormBackward { get; }
+    public bool UsesAddLayerNorm { get; }
+    public bool UsesAddRmsNorm { get; }
+    public bool UsesLayerNormBackwardResidual { get; }
+    public bool UsesRmsNormBackwardResidual { get; }
     public bool UsesPlainAdd { get; }
     public bool UsesScaledAdd { get; }
     public bool UsesResidualBackward { get; }

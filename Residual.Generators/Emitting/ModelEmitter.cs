@@ -181,7 +181,11 @@ internal static class ModelEmitter
         }
         BlockEmitter.CloseNamespace(w, spec.Namespace);
         if (hasNorm)
-            BlockEmitter.Helpers(w, c, spec.FinalNorm == NormKind.LayerNorm, spec.FinalNorm == NormKind.RMSNorm, false, false, false, false);
+            BlockEmitter.Helpers(w, c, new HelperNeeds
+            {
+                LayerNormForward = spec.FinalNorm == NormKind.LayerNorm, LayerNormBackward = spec.FinalNorm == NormKind.LayerNorm,
+                RmsNormForward = spec.FinalNorm == NormKind.RMSNorm, RmsNormBackward = spec.FinalNorm == NormKind.RMSNorm,
+            });
         return w.ToString();
     }
 

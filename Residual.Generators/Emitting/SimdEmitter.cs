@@ -86,23 +86,43 @@ internal sealed class SimdEmitter
     private void RowRef(string name, string span) =>
         _w.Line($"ref float {name} = ref Unsafe.Add(ref MemoryMarshal.GetReference({span}), r * {_width});");
 
-    public void LayerNormForward()
+    /// <param name="fusedAdd">
+    /// Emit <c>ResidualAddLayerNorm</c> instead: <c>y = x + f</c> (stored, the next stream) and the norm of y, in one
+    /// pass over each row: the sum feeds the mean as it is written, and the later passes find y in L1.
+    /// </param>
+    public void LayerNormForward(bool fusedAdd = false)
     {
         int c = _width;
-        Header($"LayerNorm over {c} floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.",
-            "internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)");
+        if (fusedAdd)
+            Header($"Residual add fused with the next LayerNorm, {c} floats per row: <c>y = input + branch</c>, then <c>out = (y - mean)·rstd·weight + bias</c>.",
+                "internal static void ResidualAddLayerNorm(Span<float> y, Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> branch, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)");
+        else
+            Header($"LayerNorm over {c} floats per row: <c>out = (x - mean)·rstd·weight + bias</c>.",
+                "internal static void LayerNormForward(Span<float> output, Span<float> mean, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int rows)");
         using (_w.Block(""))
         {
-            RowCheck("input", "output");
+            if (fusedAdd) RowCheck("input", "branch", "y", "output"); else RowCheck("input", "output");
             _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
             _w.Line("ref float b = ref MemoryMarshal.GetReference(bias);");
             using (_w.Block("for (int r = 0; r < rows; r++)"))
             {
-                RowRef("x", "input");
+                if (fusedAdd)
+                {
+                    RowRef("xr", "input"); RowRef("fr", "branch");
+                    RowRef("x", "y"); // below, x is the row being normalised: the new stream y
+                }
+                else
+                    RowRef("x", "input");
                 RowRef("o", "output");
                 _w.Line("float sum = 0f;");
-                Loop("{V}<float> acc = {V}<float>.Zero;", "acc += {V}.LoadUnsafe(ref x, (nuint)i);", "sum += {V}.Sum(acc);",
-                    "sum += Unsafe.Add(ref x, i);");
+                if (fusedAdd)
+                    Loop("{V}<float> acc = {V}<float>.Zero;",
+                        "{\n    {V}<float> v = {V}.LoadUnsafe(ref xr, (nuint)i) + {V}.LoadUnsafe(ref fr, (nuint)i);\n    {V}.StoreUnsafe(v, ref x, (nuint)i);\n    acc += v;\n}",
+                        "sum += {V}.Sum(acc);",
+                        "{\n    float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);\n    Unsafe.Add(ref x, i) = v;\n    sum += v;\n}");
+                else
+                    Loop("{V}<float> acc = {V}<float>.Zero;", "acc += {V}.LoadUnsafe(ref x, (nuint)i);", "sum += {V}.Sum(acc);",
+                        "sum += Unsafe.Add(ref x, i);");
                 _w.Line($"float m = sum * (1f / {c});");
                 _w.Line("float sq = 0f;");
                 Loop("{V}<float> acc = {V}<float>.Zero, vm = {V}.Create(m);",
@@ -121,14 +141,22 @@ internal sealed class SimdEmitter
         _w.Line();
     }
 
-    public void LayerNormBackward()
+    /// <param name="residual">
+    /// Emit <c>LayerNormBackwardResidual</c> instead, for a plain residual around a pre-norm sublayer: it also adds
+    /// <c>dResidual</c> (the gradient arriving on the identity path) into dInput in the same pass.
+    /// </param>
+    public void LayerNormBackward(bool residual = false)
     {
         int c = _width;
-        Header($"LayerNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/>, <paramref name=\"dWeight\"/> and <paramref name=\"dBias\"/>.",
-            "internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)");
+        if (residual)
+            Header($"LayerNorm backward fused with the identity path, {c} floats per row: <c>dInput += dResidual + LayerNorm'ᵀ·dOutput</c>; accumulates into <paramref name=\"dWeight\"/> and <paramref name=\"dBias\"/>.",
+                "internal static void LayerNormBackwardResidual(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)");
+        else
+            Header($"LayerNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/>, <paramref name=\"dWeight\"/> and <paramref name=\"dBias\"/>.",
+                "internal static void LayerNormBackward(Span<float> dInput, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, int rows)");
         using (_w.Block(""))
         {
-            RowCheck("input", "dOutput", "dInput");
+            if (residual) RowCheck("input", "dOutput", "dResidual", "dInput"); else RowCheck("input", "dOutput", "dInput");
             _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
             _w.Line("ref float dw = ref MemoryMarshal.GetReference(dWeight);");
             _w.Line("ref float db = ref MemoryMarshal.GetReference(dBias);");
@@ -137,6 +165,7 @@ internal sealed class SimdEmitter
                 RowRef("x", "input");
                 RowRef("dy", "dOutput");
                 RowRef("dx", "dInput");
+                if (residual) RowRef("dr", "dResidual");
                 _w.Line("float m = mean[r], s = rstd[r];");
                 _w.Line("// Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.");
                 _w.Line("float sumD = 0f, sumDX = 0f;");
@@ -145,34 +174,55 @@ internal sealed class SimdEmitter
                     "sumD += {V}.Sum(accD);\nsumDX += {V}.Sum(accDX);",
                     "{\n    float g = Unsafe.Add(ref dy, i);\n    float xh = (Unsafe.Add(ref x, i) - m) * s;\n    float dn = g * Unsafe.Add(ref w, i);\n    sumD += dn;\n    sumDX += dn * xh;\n    Unsafe.Add(ref dw, i) += g * xh;\n    Unsafe.Add(ref db, i) += g;\n}");
                 _w.Line($"float meanD = sumD * (1f / {c}), meanDX = sumDX * (1f / {c});");
-                _w.Line("// Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.");
+                string dxIn = residual ? "{V}.LoadUnsafe(ref dx, (nuint)i) + {V}.LoadUnsafe(ref dr, (nuint)i)" : "{V}.LoadUnsafe(ref dx, (nuint)i)";
+                string dxInScalar = residual ? "Unsafe.Add(ref dr, i) + " : "";
+                _w.Line(residual
+                    ? "// Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path)."
+                    : "// Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.");
                 Loop("{V}<float> vmd = {V}.Create(meanD), vmdx = {V}.Create(meanDX), vm = {V}.Create(m), vs = {V}.Create(s);",
-                    "{\n    {V}<float> xh = ({V}.LoadUnsafe(ref x, (nuint)i) - vm) * vs;\n    {V}<float> dn = {V}.LoadUnsafe(ref dy, (nuint)i) * {V}.LoadUnsafe(ref w, (nuint)i);\n    {V}.StoreUnsafe({V}.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);\n}",
+                    "{\n    {V}<float> xh = ({V}.LoadUnsafe(ref x, (nuint)i) - vm) * vs;\n    {V}<float> dn = {V}.LoadUnsafe(ref dy, (nuint)i) * {V}.LoadUnsafe(ref w, (nuint)i);\n    {V}.StoreUnsafe(" + dxIn + " + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);\n}",
                     "",
-                    "{\n    float xh = (Unsafe.Add(ref x, i) - m) * s;\n    float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);\n    Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;\n}");
+                    "{\n    float xh = (Unsafe.Add(ref x, i) - m) * s;\n    float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);\n    Unsafe.Add(ref dx, i) += " + dxInScalar + "(dn - meanD - xh * meanDX) * s;\n}");
             }
         }
         _w.Line();
     }
 
-    public void RmsNormForward()
+    /// <param name="fusedAdd">Emit <c>ResidualAddRmsNorm</c> instead: <c>y = x + f</c> (stored) and the norm of y in one pass over each row.</param>
+    public void RmsNormForward(bool fusedAdd = false)
     {
         int c = _width;
-        Header($"RMSNorm over {c} floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.",
-            "internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)");
+        if (fusedAdd)
+            Header($"Residual add fused with the next RMSNorm, {c} floats per row: <c>y = input + branch</c>, then <c>out = y·rstd·weight</c>.",
+                "internal static void ResidualAddRmsNorm(Span<float> y, Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> branch, ReadOnlySpan<float> weight, int rows)");
+        else
+            Header($"RMSNorm over {c} floats per row: <c>out = x·rstd·weight</c>, <c>rstd = 1/sqrt(mean(x²) + eps)</c>.",
+                "internal static void RmsNormForward(Span<float> output, Span<float> rstd, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, int rows)");
         using (_w.Block(""))
         {
-            RowCheck("input", "output");
+            if (fusedAdd) RowCheck("input", "branch", "y", "output"); else RowCheck("input", "output");
             _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
             using (_w.Block("for (int r = 0; r < rows; r++)"))
             {
-                RowRef("x", "input");
+                if (fusedAdd)
+                {
+                    RowRef("xr", "input"); RowRef("fr", "branch");
+                    RowRef("x", "y"); // below, x is the row being normalised: the new stream y
+                }
+                else
+                    RowRef("x", "input");
                 RowRef("o", "output");
                 _w.Line("float sq = 0f;");
-                Loop("{V}<float> acc = {V}<float>.Zero;",
-                    "{\n    {V}<float> v = {V}.LoadUnsafe(ref x, (nuint)i);\n    acc = {V}.FusedMultiplyAdd(v, v, acc);\n}",
-                    "sq += {V}.Sum(acc);",
-                    "sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);");
+                if (fusedAdd)
+                    Loop("{V}<float> acc = {V}<float>.Zero;",
+                        "{\n    {V}<float> v = {V}.LoadUnsafe(ref xr, (nuint)i) + {V}.LoadUnsafe(ref fr, (nuint)i);\n    {V}.StoreUnsafe(v, ref x, (nuint)i);\n    acc = {V}.FusedMultiplyAdd(v, v, acc);\n}",
+                        "sq += {V}.Sum(acc);",
+                        "{\n    float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);\n    Unsafe.Add(ref x, i) = v;\n    sq += v * v;\n}");
+                else
+                    Loop("{V}<float> acc = {V}<float>.Zero;",
+                        "{\n    {V}<float> v = {V}.LoadUnsafe(ref x, (nuint)i);\n    acc = {V}.FusedMultiplyAdd(v, v, acc);\n}",
+                        "sq += {V}.Sum(acc);",
+                        "sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);");
                 _w.Line($"float s = 1f / MathF.Sqrt(sq * (1f / {c}) + 1e-5f);");
                 Loop("{V}<float> vs = {V}.Create(s);",
                     "{V}.StoreUnsafe({V}.LoadUnsafe(ref x, (nuint)i) * vs * {V}.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);",
@@ -184,14 +234,19 @@ internal sealed class SimdEmitter
         _w.Line();
     }
 
-    public void RmsNormBackward()
+    /// <param name="residual">Emit <c>RmsNormBackwardResidual</c> instead: it also adds <c>dResidual</c> (the identity path's gradient) into dInput in the same pass.</param>
+    public void RmsNormBackward(bool residual = false)
     {
         int c = _width;
-        Header($"RMSNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/> and <paramref name=\"dWeight\"/>.",
-            "internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)");
+        if (residual)
+            Header($"RMSNorm backward fused with the identity path, {c} floats per row: <c>dInput += dResidual + RMSNorm'ᵀ·dOutput</c>; accumulates into <paramref name=\"dWeight\"/>.",
+                "internal static void RmsNormBackwardResidual(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> dResidual, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)");
+        else
+            Header($"RMSNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/> and <paramref name=\"dWeight\"/>.",
+                "internal static void RmsNormBackward(Span<float> dInput, Span<float> dWeight, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> rstd, int rows)");
         using (_w.Block(""))
         {
-            RowCheck("input", "dOutput", "dInput");
+            if (residual) RowCheck("input", "dOutput", "dResidual", "dInput"); else RowCheck("input", "dOutput", "dInput");
             _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
             _w.Line("ref float dw = ref MemoryMarshal.GetReference(dWeight);");
             using (_w.Block("for (int r = 0; r < rows; r++)"))
@@ -199,6 +254,7 @@ internal sealed class SimdEmitter
                 RowRef("x", "input");
                 RowRef("dy", "dOutput");
                 RowRef("dx", "dInput");
+                if (residual) RowRef("dr", "dResidual");
                 _w.Line("float s = rstd[r];");
                 _w.Line("// Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.");
                 _w.Line("float sumDX = 0f;");
@@ -207,11 +263,14 @@ internal sealed class SimdEmitter
                     "sumDX += {V}.Sum(acc);",
                     "{\n    float g = Unsafe.Add(ref dy, i);\n    float xh = Unsafe.Add(ref x, i) * s;\n    sumDX += g * Unsafe.Add(ref w, i) * xh;\n    Unsafe.Add(ref dw, i) += g * xh;\n}");
                 _w.Line($"float meanDX = sumDX * (1f / {c});");
-                _w.Line("// Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.");
+                string dxIn = residual ? "{V}.LoadUnsafe(ref dx, (nuint)i) + {V}.LoadUnsafe(ref dr, (nuint)i)" : "{V}.LoadUnsafe(ref dx, (nuint)i)";
+                _w.Line(residual
+                    ? "// Pass 2: dx += dResidual + (dnorm - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path)."
+                    : "// Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.");
                 Loop("{V}<float> vmdx = {V}.Create(meanDX), vs = {V}.Create(s);",
-                    "{\n    {V}<float> xh = {V}.LoadUnsafe(ref x, (nuint)i) * vs;\n    {V}<float> dn = {V}.LoadUnsafe(ref dy, (nuint)i) * {V}.LoadUnsafe(ref w, (nuint)i);\n    {V}.StoreUnsafe({V}.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);\n}",
+                    "{\n    {V}<float> xh = {V}.LoadUnsafe(ref x, (nuint)i) * vs;\n    {V}<float> dn = {V}.LoadUnsafe(ref dy, (nuint)i) * {V}.LoadUnsafe(ref w, (nuint)i);\n    {V}.StoreUnsafe(" + dxIn + " + (dn - xh * vmdx) * vs, ref dx, (nuint)i);\n}",
                     "",
-                    "Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;");
+                    "Unsafe.Add(ref dx, i) += " + (residual ? "Unsafe.Add(ref dr, i) + " : "") + "(Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;");
             }
         }
         _w.Line();

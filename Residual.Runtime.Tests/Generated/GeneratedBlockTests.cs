@@ -36,7 +36,7 @@ public class GeneratedBlockTests
     public void Generated_block_matches_reference_with_one_token_and_one_sequence() =>
         CompareWithReference(new GptTestBlock(new ModelOptions { Seed = 7 }), batch: 1, time: 1, seed: 14);
 
-    private static void CompareWithReference(IBlock block, int batch, int time, ulong seed)
+    internal static void CompareWithReference(IBlock block, int batch, int time, ulong seed)
     {
         var description = block.Description;
         int n = batch * time * description.Width;

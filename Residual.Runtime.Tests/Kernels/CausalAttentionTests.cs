@@ -22,6 +22,8 @@ public class CausalAttentionTests
         { 1, 17, 64, 4 },   // hs = 16
         { 2, 5, 96, 3 },    // hs = 32
         { 1, 6, 160, 2 },   // hs = 80: four 16-lane vectors plus one
+        { 2, 100, 24, 2 },  // three tiles of 48 query rows, the last one ragged
+        { 1, 97, 64, 1 },   // hs = 64, tiles of 48, 48 and 1 rows
     };
 
     [Theory, MemberData(nameof(Shapes))]

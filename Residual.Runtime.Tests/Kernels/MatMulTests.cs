@@ -25,15 +25,16 @@ public class MatMulTests
     };
 
     /// <summary>
-    /// Shapes large enough to split the streamed matrix into several cache blocks (blocks hold about
-    /// 64K floats: 64 rows of 1000), including a last block narrower than one 512-bit vector.
+    /// Shapes that cross the GEMM's blocks (depth blocks of 512, row blocks of 96, column panels of 1024) in
+    /// each of the three products, with ragged last tiles, including a single row.
     /// </summary>
     public static TheoryData<int, int, int> BlockedShapes => new()
     {
-        { 3, 1000, 70 },   // forward: weight rows split into blocks of 64 outputs
-        { 3, 100, 1000 },  // backward input: columns split into blocks of 64
-        { 3, 72, 1000 },   // backward input: last column block is 8 wide
-        { 1000, 100, 5 },  // backward weight: columns split into blocks of 64
+        { 1, 600, 70 },    // one row; forward depth 600 = two depth blocks
+        { 200, 1100, 33 }, // forward: three row blocks, three depth blocks, a ragged column tile
+        { 3, 70, 2100 },   // forward: three column panels; backward weight: 2100 rows of dW
+        { 1100, 100, 5 },  // backward weight: depth 1100 = three blocks; one ragged column tile
+        { 97, 2049, 13 },  // backward input: three column panels, the last one float wide
     };
 
     [Theory, MemberData(nameof(BlockedShapes))]

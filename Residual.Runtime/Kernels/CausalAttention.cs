@@ -1,4 +1,5 @@
 using System;
+using Residual.Threading;
 
 namespace Residual.Kernels;
 
@@ -7,8 +8,18 @@ namespace Residual.Kernels;
 /// <c>[batch, time, 3·width]</c> (per token <c>q | k | v</c>, each <c>width</c> wide; head <c>h</c>
 /// uses columns <c>h·hs … (h+1)·hs − 1</c> of each, <c>hs = width / heads</c>).
 /// </summary>
-public static class CausalAttention
+/// <remarks>
+/// The (batch, head) pairs are independent: both passes split them between up to
+/// <see cref="Parallelism.MaxThreads"/> threads, each pair computed whole by one thread, so results are
+/// the same bits for any thread count. Per pair, both passes work in tiles of query rows whose products
+/// (Q·Kᵀ, P·V and their gradients) run on the packed GEMM and stop at the causal edge of the tile, so no
+/// product touches more than the tile's prefix of keys.
+/// </remarks>
+public static unsafe class CausalAttention
 {
+    /// <summary>Below this many multiply-adds (batch·time²·width) a pass runs on the calling thread alone.</summary>
+    private const long ParallelThreshold = 1L << 18;
+
     /// <summary>
     /// Computes the attention weights <c>att[b,h,t,t2] = softmax_{t2≤t}(q_t·k_t2 / sqrt(hs))</c> (zero for
     /// <c>t2 &gt; t</c>) and <c>output[b,t,h·hs+i] = Σ_{t2≤t} att[b,h,t,t2]·v[b,t2,h·hs+i]</c>.
@@ -33,26 +44,41 @@ public static class CausalAttention
         Guard.Disjoint(att, nameof(att), qkv, nameof(qkv));
         Guard.Disjoint(output, nameof(output), att, nameof(att));
 
-        int hs = width / heads;
-        int stride = 3 * width;
-        float scale = 1f / MathF.Sqrt(hs);
-        for (int b = 0; b < batch; b++)
+        fixed (float* y = output, a = att, q = qkv)
         {
-            var seq = qkv.Slice(b * time * stride, time * stride);
-            for (int h = 0; h < heads; h++)
+            var job = new Job { Output = y, Att = a, Qkv = q, Batch = batch, Time = time, Width = width, Heads = heads };
+            WorkerPool.Run(&ForwardPart, &job, Parts(batch, time, width, heads));
+        }
+    }
+
+    private static void ForwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        int time = job->Time, width = job->Width, heads = job->Heads;
+        int hs = width / heads, stride = 3 * width;
+        float scale = 1f / MathF.Sqrt(hs);
+        var (first, end) = job->Pairs(part, parts);
+        for (int pair = first; pair < end; pair++)
+        {
+            int b = pair / heads, h = pair % heads;
+            // This head's q, k, v rows for the whole sequence, `stride` apart; its T × T probabilities.
+            float* q = job->Qkv + (long)b * time * stride + h * hs, k = q + width, v = q + 2 * width;
+            float* p = job->Att + (long)pair * time * time;
+            float* o = job->Output + (long)b * time * width + h * hs;
+            for (int t0 = 0; t0 < time; t0 += QueryTile)
             {
-                // Rows of this head's keys and values for the whole sequence, `stride` apart.
-                var keys = seq.Slice(width + h * hs);
-                var values = seq.Slice(2 * width + h * hs);
-                for (int t = 0; t < time; t++)
+                // Query rows t0..t1 only see keys 0..t1: the tile's scores, softmax and output stop there.
+                int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
+                // scores[t, t2] = q_t · k_t2  (Q·Kᵀ, K read transposed in place)
+                Product(p + t0 * time, time, q + t0 * stride, stride, 1, k, 1, stride, rows, t1, hs, accumulate: false);
+                for (int t = t0; t < t1; t++)
                 {
-                    var a = att.Slice(((b * heads + h) * time + t) * time, time);
-                    var weights = a.Slice(0, t + 1);
-                    Vectors.DotRows(seq.Slice(t * stride + h * hs, hs), keys, stride, weights);
-                    Vectors.Softmax(weights, weights, scale);
-                    a.Slice(t + 1).Clear();
-                    Vectors.WeightedRowSum(weights, 1, t + 1, values, stride, output.Slice((b * time + t) * width + h * hs, hs), accumulate: false);
+                    var row = new Span<float>(p + t * time, time);
+                    Vectors.Softmax(row.Slice(0, t + 1), row.Slice(0, t + 1), scale);
+                    row.Slice(t + 1).Clear(); // causal: no weight on later tokens
                 }
+                // o_t = Σ_{t2 ≤ t} P[t, t2]·v_t2  (P·V; P is zero above the diagonal)
+                Product(o + t0 * width, width, p + t0 * time, time, 1, v, stride, 1, rows, hs, t1, accumulate: false);
             }
         }
     }
@@ -88,51 +114,99 @@ public static class CausalAttention
         Guard.Disjoint(dAtt, nameof(dAtt), qkv, nameof(qkv));
         Guard.Disjoint(dAtt, nameof(dAtt), att, nameof(att));
 
-        int hs = width / heads;
-        int stride = 3 * width;
-        float scale = 1f / MathF.Sqrt(hs);
-        for (int b = 0; b < batch; b++)
+        fixed (float* dq = dQkv, da = dAtt, dy = dOutput, q = qkv, a = att)
         {
-            var seq = qkv.Slice(b * time * stride, time * stride);
-            var dSeq = dQkv.Slice(b * time * stride, time * stride);
-            var dy = dOutput.Slice(b * time * width, time * width);
-            for (int h = 0; h < heads; h++)
+            var job = new Job { DQkv = dq, DAtt = da, DOutput = dy, Qkv = q, Att = a, Batch = batch, Time = time, Width = width, Heads = heads };
+            WorkerPool.Run(&BackwardPart, &job, Parts(batch, time, width, heads));
+        }
+    }
+
+    private static void BackwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        int time = job->Time, width = job->Width, heads = job->Heads;
+        int hs = width / heads, stride = 3 * width;
+        float scale = 1f / MathF.Sqrt(hs);
+        var (first, end) = job->Pairs(part, parts);
+        for (int pair = first; pair < end; pair++)
+        {
+            int b = pair / heads, h = pair % heads;
+            long token0 = (long)b * time;
+            float* q = job->Qkv + token0 * stride + h * hs, k = q + width, v = q + 2 * width;
+            float* dq = job->DQkv + token0 * stride + h * hs, dk = dq + width, dv = dq + 2 * width;
+            float* dy = job->DOutput + token0 * width + h * hs;
+            float* p = job->Att + (long)pair * time * time, g = job->DAtt + (long)pair * time * time;
+
+            // g = ∂L/∂score·scale, tile by tile of query rows (row t only has keys t2 ≤ t).
+            for (int t0 = 0; t0 < time; t0 += QueryTile)
             {
-                int matrix = (b * heads + h) * time * time;
-                var a = att.Slice(matrix, time * time);
-                var g = dAtt.Slice(matrix, time * time);
-                var queries = seq.Slice(h * hs);
-                var keys = seq.Slice(width + h * hs);
-                var values = seq.Slice(2 * width + h * hs);
-                var dyHead = dy.Slice(h * hs);
-
-                // Pass 1, row by row: g[t, t2] = ∂L/∂score[t, t2]·scale for t2 ≤ t (only the lower
-                // triangle of the scratch is written, and only it is read below).
-                for (int t = 0; t < time; t++)
+                int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
+                // Through output = P·V: ∂L/∂P[t, t2] = dy_t · v_t2  (dY·Vᵀ)
+                Product(g + t0 * time, time, dy + t0 * width, width, 1, v, 1, stride, rows, t1, hs, accumulate: false);
+                for (int t = t0; t < t1; t++)
                 {
-                    var at = a.Slice(t * time, t + 1);
-                    var gt = g.Slice(t * time, t + 1);
-                    // Through output = Σ att·v: ∂L/∂att[t, t2] = dy_t · v_t2.
-                    Vectors.DotRows(dyHead.Slice(t * width, hs), values, stride, gt);
-                    // Through the softmax: ∂L/∂score = att·(∂L/∂att − Σ att·∂L/∂att).
-                    float dot = Vectors.Dot(at, gt);
+                    var pt = new ReadOnlySpan<float>(p + t * time, t + 1);
+                    var gt = new Span<float>(g + t * time, time);
+                    // Through the softmax: ∂L/∂score = P·(∂L/∂P − Σ P·∂L/∂P).
+                    float dot = Vectors.Dot(pt, gt.Slice(0, t + 1));
                     for (int t2 = 0; t2 <= t; t2++)
-                        gt[t2] = at[t2] * (gt[t2] - dot) * scale;
-                }
-
-                // Pass 2, one gradient row at a time, each a weighted sum kept in registers:
-                //   dq_t  += Σ_{t2 ≤ t} g[t, t2]·k_t2     (row t of g)
-                //   dk_t2 += Σ_{t ≥ t2} g[t, t2]·q_t      (column t2 of g, from the diagonal down)
-                //   dv_t2 += Σ_{t ≥ t2} att[t, t2]·dy_t   (column t2 of att, from the diagonal down)
-                for (int t = 0; t < time; t++)
-                {
-                    int below = time - t;
-                    int token = t * stride + h * hs;
-                    Vectors.WeightedRowSum(g.Slice(t * time), 1, t + 1, keys, stride, dSeq.Slice(token, hs), accumulate: true);
-                    Vectors.WeightedRowSum(g.Slice(t * time + t), time, below, queries.Slice(t * stride), stride, dSeq.Slice(token + width, hs), accumulate: true);
-                    Vectors.WeightedRowSum(a.Slice(t * time + t), time, below, dyHead.Slice(t * width), width, dSeq.Slice(token + 2 * width, hs), accumulate: true);
+                        gt[t2] = pt[t2] * (gt[t2] - dot) * scale;
+                    gt.Slice(t + 1).Clear(); // the products below read whole rows
                 }
             }
+
+            // dq_t += Σ_{t2 ≤ t} g[t, t2]·k_t2  (G·K), by tiles of query rows.
+            for (int t0 = 0; t0 < time; t0 += QueryTile)
+            {
+                int t1 = Math.Min(time, t0 + QueryTile);
+                Product(dq + t0 * stride, stride, g + t0 * time, time, 1, k, stride, 1, t1 - t0, hs, t1, accumulate: true);
+            }
+
+            // dk_s += Σ_{t ≥ s} g[t, s]·q_t (Gᵀ·Q) and dv_s += Σ_{t ≥ s} P[t, s]·dy_t (Pᵀ·dY), by tiles of key
+            // rows s0..s1: only queries t ≥ s0 contribute, and Gᵀ, Pᵀ are read transposed in place.
+            for (int s0 = 0; s0 < time; s0 += QueryTile)
+            {
+                int s1 = Math.Min(time, s0 + QueryTile), depth = time - s0;
+                long corner = (long)s0 * time + s0;
+                Product(dk + s0 * stride, stride, g + corner, 1, time, q + s0 * stride, stride, 1, s1 - s0, hs, depth, accumulate: true);
+                Product(dv + s0 * stride, stride, p + corner, 1, time, dy + s0 * width, width, 1, s1 - s0, hs, depth, accumulate: true);
+            }
+        }
+    }
+
+    /// <summary>Query (or key) rows per tile: a multiple of the GEMM's 12- and 6-row micro-tiles.</summary>
+    private const int QueryTile = 48;
+
+    /// <summary>
+    /// <c>C (+)= A·B</c> for one head's small product on the packed <see cref="Gemm"/>, on this thread (the
+    /// pairs are already spread over the threads): A(i, p) = a[i·aRow + p·aCol], B(p, j) = b[p·bRow + j·bCol].
+    /// </summary>
+    private static void Product(float* c, int ldc, float* a, int aRow, int aCol, float* b, int bRow, int bCol, int m, int n, int k, bool accumulate)
+    {
+        var problem = new GemmProblem
+        {
+            C = c, Ldc = ldc,
+            A = a, ARowStride = aRow, AColStride = aCol,
+            B = b, BRowStride = bRow, BColStride = bCol,
+            M = m, N = n, K = k, Accumulate = accumulate,
+        };
+        Gemm.RunOnThisThread(&problem);
+    }
+
+    private static int Parts(int batch, int time, int width, int heads) =>
+        (long)batch * time * time * width < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, batch * heads);
+
+    /// <summary>A pass's arguments, on the caller's stack while the workers read them.</summary>
+    private struct Job
+    {
+        public float* Output, Att, Qkv, DQkv, DAtt, DOutput;
+        public int Batch, Time, Width, Heads;
+
+        /// <summary>The (batch, head) pairs of one part: a near-equal share of batch·heads.</summary>
+        public readonly (int First, int End) Pairs(int part, int parts)
+        {
+            int pairs = Batch * Heads;
+            return (pairs * part / parts, pairs * (part + 1) / parts);
         }
     }
 

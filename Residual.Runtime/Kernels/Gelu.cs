@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Residual.Threading;
 
 namespace Residual.Kernels;
 
@@ -9,8 +10,9 @@ namespace Residual.Kernels;
 /// GELU activation, tanh approximation (GPT-2):
 /// <c>gelu(x) = 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³)))</c>.
 /// </summary>
-public static class Gelu
+public static unsafe class Gelu
 {
+    // Both passes split the elements between up to Parallelism.MaxThreads threads (see Chunks).
     // gelu(x) = 0.5·x·(1 + tanh(u)) with u = sqrt(2/π)·(x + 0.044715·x³). Since 0.5·(1 + tanh(u)) = σ(2u),
     // gelu(x) = x·σ(2u) = x / (1 + exp(z)) with z = −2u = x·(K1 + K2·x²). This form needs one exp and
     // avoids the cancellation in 1 + tanh(u) for negative x (where tanh(u) ≈ −1).
@@ -35,9 +37,20 @@ public static class Gelu
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(output.Length, nameof(output), "input.Length", input.Length);
 
-        ref float y = ref MemoryMarshal.GetReference(output);
-        ref float x = ref MemoryMarshal.GetReference(input);
-        int n = input.Length, i = 0;
+        fixed (float* y = output, x = input)
+        {
+            var job = new Job { A = y, B = x, N = input.Length };
+            WorkerPool.Run(&ForwardPart, &job, Chunks.Parts(job.N));
+        }
+    }
+
+    private static void ForwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        var (start, end) = Chunks.Range(job->N, part, parts);
+        ref float y = ref job->A[start];
+        ref float x = ref job->B[start];
+        int n = end - start, i = 0;
         if (Vector512.IsHardwareAccelerated) ForwardLoop<V512, Vector512<float>>(ref y, ref x, ref i, n);
         if (Vector256.IsHardwareAccelerated) ForwardLoop<V256, Vector256<float>>(ref y, ref x, ref i, n);
         if (Vector128.IsHardwareAccelerated) ForwardLoop<V128, Vector128<float>>(ref y, ref x, ref i, n);
@@ -67,10 +80,21 @@ public static class Gelu
         Guard.Length(dInput.Length, nameof(dInput), "input.Length", input.Length);
         Guard.Length(dOutput.Length, nameof(dOutput), "input.Length", input.Length);
 
-        ref float dx = ref MemoryMarshal.GetReference(dInput);
-        ref float dy = ref MemoryMarshal.GetReference(dOutput);
-        ref float x = ref MemoryMarshal.GetReference(input);
-        int n = input.Length, i = 0;
+        fixed (float* dx = dInput, dy = dOutput, x = input)
+        {
+            var job = new Job { A = dx, B = dy, C = x, N = input.Length };
+            WorkerPool.Run(&BackwardPart, &job, Chunks.Parts(job.N));
+        }
+    }
+
+    private static void BackwardPart(void* state, int part, int parts)
+    {
+        var job = (Job*)state;
+        var (start, end) = Chunks.Range(job->N, part, parts);
+        ref float dx = ref job->A[start];
+        ref float dy = ref job->B[start];
+        ref float x = ref job->C[start];
+        int n = end - start, i = 0;
         if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n);
         if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n);
         if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n);
@@ -92,5 +116,12 @@ public static class Gelu
             V grad = S.Mul(sig, S.MulAdd(S.Mul(v, S.Sub(one, sig)), slope, one));
             S.Store(S.MulAdd(S.Load(in Unsafe.Add(ref dy, i)), grad, S.Load(in Unsafe.Add(ref dx, i))), ref Unsafe.Add(ref dx, i));
         }
+    }
+
+    /// <summary>A pass's arguments, on the caller's stack while the workers read them.</summary>
+    private struct Job
+    {
+        public float* A, B, C;
+        public int N;
     }
 }

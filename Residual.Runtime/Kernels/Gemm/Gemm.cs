@@ -1,0 +1,323 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Residual.Threading;
+
+namespace Residual.Kernels;
+
+/// <summary>
+/// Packed, cache-blocked, register-blocked single-precision GEMM: <c>C (+)= A·B (+ bias)</c> for any
+/// strides of A and B (see <see cref="GemmProblem"/>). The loop nest is the classic one of BLIS / GotoBLAS:
+/// a panel of B (<see cref="KC"/> × <see cref="NC"/>) and a block of A (<see cref="MC"/> × <see cref="KC"/>)
+/// are copied into contiguous micro-panels, then a micro-kernel computes an MR × NR tile of C
+/// (MR × NR = 12 × 32 with AVX-512, 6 × 16 with AVX2: two vectors wide) in registers with one FMA per vector per k.
+/// </summary>
+/// <remarks>
+/// <para>Threads: the output is cut into equal ranges of whole tiles, along N or M (whichever has more
+/// tiles), one range per thread; each thread packs what it needs into its own <see cref="GemmScratch"/>.
+/// Every element of C is therefore computed by one thread with the same sequence of operations whatever
+/// the thread count: results are bit-identical for 1, 2 or more threads.</para>
+/// <para>Edges: packing pads A rows and B columns beyond the matrix with zeros, and a tile that sticks out
+/// of C is computed into a small buffer whose valid part is then added or stored, so every shape works
+/// without a scalar remainder loop.</para>
+/// </remarks>
+internal static unsafe class Gemm
+{
+    /// <summary>Most rows of C per micro-tile: 12 with AVX-512 (24 accumulators of 32), 6 otherwise (12 of 16).</summary>
+    public const int MaxMR = 12;
+
+    /// <summary>Widest micro-tile (two 512-bit vectors).</summary>
+    public const int MaxNR = 32;
+
+    /// <summary>
+    /// Depth of a packed block: one B micro-panel (KC × NR, 64 KB with AVX-512) stays in L1/L2 while the A micro-panels
+    /// stream past. Measured on Zen 5: 512 gives a few percent more than 256 (fewer passes over C for deep products).
+    /// </summary>
+    public const int KC = 512;
+
+    /// <summary>Rows of a packed A block (KC·MC·4 = 192 KB, in L2); a multiple of both tile heights.</summary>
+    public const int MC = 96;
+
+    /// <summary>Columns of a packed B panel (KC·NC·4 = 2 MB, L2/L3); wider products take several panels.</summary>
+    public const int NC = 1024;
+
+    /// <summary>Below this many multiply-adds a product runs on the calling thread alone (waking a worker costs more).</summary>
+    private const long ParallelThreshold = 96L * 96 * 96;
+
+    /// <summary>Runs the product described by <paramref name="problem"/>, on up to <see cref="Parallelism.MaxThreads"/> threads.</summary>
+    public static void Run(GemmProblem* problem)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            Run<V512, Vector512<float>>(problem);
+        else if (Vector256.IsHardwareAccelerated)
+            Run<V256, Vector256<float>>(problem);
+        else if (Vector128.IsHardwareAccelerated)
+            Run<V128, Vector128<float>>(problem);
+        else
+            Run<Scalar, float>(problem);
+    }
+
+    /// <summary>Runs the product on the calling thread only (for kernels that already split their work between threads).</summary>
+    public static void RunOnThisThread(GemmProblem* problem)
+    {
+        if (Vector512.IsHardwareAccelerated)
+            Serial<V512, Vector512<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else if (Vector256.IsHardwareAccelerated)
+            Serial<V256, Vector256<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else if (Vector128.IsHardwareAccelerated)
+            Serial<V128, Vector128<float>>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+        else
+            Serial<Scalar, float>(problem, 0, problem->M, 0, problem->N, GemmScratch.Current);
+    }
+
+    private static void Run<S, V>(GemmProblem* p) where S : ISimd<V> where V : struct
+    {
+        int nr = 2 * S.Count, mr = Rows<S, V>();
+        int rowTiles = (p->M + mr - 1) / mr, colTiles = (p->N + nr - 1) / nr;
+        p->SplitColumns = colTiles >= rowTiles;
+        int parts = (long)p->M * p->N * p->K < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, Math.Max(rowTiles, colTiles));
+        WorkerPool.Run(&Part<S, V>, p, parts);
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: one range of whole tiles of C.</summary>
+    private static void Part<S, V>(void* state, int part, int parts) where S : ISimd<V> where V : struct
+    {
+        var p = (GemmProblem*)state;
+        int nr = 2 * S.Count, mr = Rows<S, V>();
+        if (p->SplitColumns)
+        {
+            var (n0, n1) = Range(p->N, nr, part, parts);
+            if (n0 < n1) Serial<S, V>(p, 0, p->M, n0, n1, GemmScratch.Current);
+        }
+        else
+        {
+            var (m0, m1) = Range(p->M, mr, part, parts);
+            if (m0 < m1) Serial<S, V>(p, m0, m1, 0, p->N, GemmScratch.Current);
+        }
+    }
+
+    /// <summary>Rows per micro-tile for this vector width (a JIT-time constant).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Rows<S, V>() where S : ISimd<V> where V : struct => S.Count == 16 ? 12 : 6;
+
+    /// <summary>The <paramref name="part"/>-th of <paramref name="parts"/> near-equal ranges of whole tiles covering <c>[0, length)</c>.</summary>
+    private static (int Start, int End) Range(int length, int tile, int part, int parts)
+    {
+        int tiles = (length + tile - 1) / tile;
+        int start = (int)((long)tiles * part / parts) * tile, end = (int)((long)tiles * (part + 1) / parts) * tile;
+        return (Math.Min(start, length), Math.Min(end, length));
+    }
+
+    /// <summary>C[m0..m1, n0..n1] on the calling thread.</summary>
+    private static void Serial<S, V>(GemmProblem* p, int m0, int m1, int n0, int n1, GemmScratch scratch) where S : ISimd<V> where V : struct
+    {
+        int nr = 2 * S.Count, mr = Rows<S, V>(), k = p->K, ldc = p->Ldc;
+        float* packedA = scratch.PackedA, packedB = scratch.PackedB, tile = scratch.Tile;
+        for (int jc = n0; jc < n1; jc += NC)
+        {
+            int nc = Math.Min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                // The first depth block stores (plus bias); later blocks, or an accumulating product, add.
+                bool store = pc == 0 && !p->Accumulate;
+                PackB(p, pc, kc, jc, nc, nr, packedB);
+                for (int ic = m0; ic < m1; ic += MC)
+                {
+                    int mc = Math.Min(MC, m1 - ic);
+                    PackA(p, ic, mc, pc, kc, mr, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nValid = Math.Min(nr, nc - jr);
+                        float* b = packedB + (long)jr * kc;
+                        float* bias = store && p->Bias != null ? p->Bias + jc + jr : null;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mValid = Math.Min(mr, mc - ir);
+                            float* a = packedA + (long)ir * kc;
+                            float* c = p->C + (long)(ic + ir) * ldc + jc + jr;
+                            if (mValid == mr && nValid == nr)
+                            {
+                                MicroKernel<S, V>(kc, a, b, c, ldc, store, bias);
+                            }
+                            else
+                            {
+                                // Same arithmetic into a buffer, then only the part inside C.
+                                MicroKernel<S, V>(kc, a, b, tile, nr, store: true, bias: null);
+                                for (int r = 0; r < mValid; r++)
+                                {
+                                    float* cr = c + (long)r * ldc, tr = tile + r * nr;
+                                    for (int j = 0; j < nValid; j++)
+                                        cr[j] = store ? (bias != null ? tr[j] + bias[j] : tr[j]) : cr[j] + tr[j];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The micro-tile <c>c (+)= a·b</c> over <paramref name="kc"/> steps, for this vector width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        if (S.Count == 16) Tile12<S, V>(kc, a, b, c, ldc, store, bias);
+        else Tile6<S, V>(kc, a, b, c, ldc, store, bias);
+    }
+
+    /// <summary>
+    /// A 12 × 2-vector tile: 24 accumulators + 2 B vectors + 1 broadcast of the 32 AVX-512 registers. Per
+    /// step, 2 loads and 12 broadcasts feed 24 FMAs, which keeps both 512-bit FMA pipes busy.
+    /// </summary>
+    private static void Tile12<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
+        V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
+        V c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero, c80 = S.Zero, c81 = S.Zero;
+        V c90 = S.Zero, c91 = S.Zero, ca0 = S.Zero, ca1 = S.Zero, cb0 = S.Zero, cb1 = S.Zero;
+        int n = S.Count;
+        for (int p = 0; p < kc; p++, a += 12, b += 2 * n)
+        {
+            V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
+            V x = S.Splat(a[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+            x = S.Splat(a[1]); c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+            x = S.Splat(a[2]); c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+            x = S.Splat(a[3]); c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+            x = S.Splat(a[4]); c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+            x = S.Splat(a[5]); c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+            x = S.Splat(a[6]); c60 = S.MulAdd(x, b0, c60); c61 = S.MulAdd(x, b1, c61);
+            x = S.Splat(a[7]); c70 = S.MulAdd(x, b0, c70); c71 = S.MulAdd(x, b1, c71);
+            x = S.Splat(a[8]); c80 = S.MulAdd(x, b0, c80); c81 = S.MulAdd(x, b1, c81);
+            x = S.Splat(a[9]); c90 = S.MulAdd(x, b0, c90); c91 = S.MulAdd(x, b1, c91);
+            x = S.Splat(a[10]); ca0 = S.MulAdd(x, b0, ca0); ca1 = S.MulAdd(x, b1, ca1);
+            x = S.Splat(a[11]); cb0 = S.MulAdd(x, b0, cb0); cb1 = S.MulAdd(x, b1, cb1);
+        }
+        WriteRow<S, V>(c, c00, c01, store, bias);
+        WriteRow<S, V>(c + ldc, c10, c11, store, bias);
+        WriteRow<S, V>(c + 2 * ldc, c20, c21, store, bias);
+        WriteRow<S, V>(c + 3 * ldc, c30, c31, store, bias);
+        WriteRow<S, V>(c + 4 * ldc, c40, c41, store, bias);
+        WriteRow<S, V>(c + 5 * ldc, c50, c51, store, bias);
+        WriteRow<S, V>(c + 6 * ldc, c60, c61, store, bias);
+        WriteRow<S, V>(c + 7 * ldc, c70, c71, store, bias);
+        WriteRow<S, V>(c + 8 * ldc, c80, c81, store, bias);
+        WriteRow<S, V>(c + 9 * ldc, c90, c91, store, bias);
+        WriteRow<S, V>(c + 10 * ldc, ca0, ca1, store, bias);
+        WriteRow<S, V>(c + 11 * ldc, cb0, cb1, store, bias);
+    }
+
+    /// <summary>
+    /// A 6 × 2-vector tile: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 AVX2 registers (the
+    /// classic 6×16 AVX2 kernel); also the 128-bit and scalar fallbacks.
+    /// </summary>
+    private static void Tile6<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
+        V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
+        int n = S.Count;
+        for (int p = 0; p < kc; p++, a += 6, b += 2 * n)
+        {
+            V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
+            V x = S.Splat(a[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+            x = S.Splat(a[1]); c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+            x = S.Splat(a[2]); c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+            x = S.Splat(a[3]); c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+            x = S.Splat(a[4]); c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+            x = S.Splat(a[5]); c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+        }
+        WriteRow<S, V>(c, c00, c01, store, bias);
+        WriteRow<S, V>(c + ldc, c10, c11, store, bias);
+        WriteRow<S, V>(c + 2 * ldc, c20, c21, store, bias);
+        WriteRow<S, V>(c + 3 * ldc, c30, c31, store, bias);
+        WriteRow<S, V>(c + 4 * ldc, c40, c41, store, bias);
+        WriteRow<S, V>(c + 5 * ldc, c50, c51, store, bias);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteRow<S, V>(float* c, V v0, V v1, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        int n = S.Count;
+        if (!store)
+        {
+            v0 = S.Add(S.Load(in c[0]), v0);
+            v1 = S.Add(S.Load(in c[n]), v1);
+        }
+        else if (bias != null)
+        {
+            v0 = S.Add(v0, S.Load(in bias[0]));
+            v1 = S.Add(v1, S.Load(in bias[n]));
+        }
+        S.Store(v0, ref c[0]);
+        S.Store(v1, ref c[n]);
+    }
+
+    /// <summary>Copies A[i0.., p0..] (mc × kc) into <paramref name="mr"/>-row micro-panels, mr floats per step; rows past the block are zero.</summary>
+    private static void PackA(GemmProblem* p, int i0, int mc, int p0, int kc, int mr, float* dst)
+    {
+        int rs = p->ARowStride, cs = p->AColStride;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int valid = Math.Min(mr, mc - ir);
+            float* src = p->A + (long)(i0 + ir) * rs + (long)p0 * cs;
+            if (rs == 1 && valid == mr)
+            {
+                // A stored transposed (dW = dyᵀ·x): the MR values of a step are contiguous.
+                for (int q = 0; q < kc; q++, dst += mr, src += cs)
+                    for (int r = 0; r < mr; r++) dst[r] = src[r];
+            }
+            else
+            {
+                for (int r = 0; r < mr; r++)
+                {
+                    float* d = dst + r;
+                    if (r < valid)
+                    {
+                        float* s = src + (long)r * rs;
+                        for (int q = 0; q < kc; q++, d += mr, s += cs) *d = *s;
+                    }
+                    else
+                    {
+                        for (int q = 0; q < kc; q++, d += mr) *d = 0f;
+                    }
+                }
+                dst += mr * kc;
+            }
+        }
+    }
+
+    /// <summary>Copies B[p0.., j0..] (kc × nc) into NR-column micro-panels, NR floats per step; columns past the panel are zero.</summary>
+    private static void PackB(GemmProblem* p, int p0, int kc, int j0, int nc, int nr, float* dst)
+    {
+        int rs = p->BRowStride, cs = p->BColStride;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nValid = Math.Min(nr, nc - jr);
+            float* src = p->B + (long)p0 * rs + (long)(j0 + jr) * cs;
+            if (cs == 1 && nValid == nr)
+            {
+                // B row-major: each step is one contiguous run of NR floats.
+                for (int q = 0; q < kc; q++, dst += nr, src += rs)
+                    Unsafe.CopyBlockUnaligned(dst, src, (uint)(nr * sizeof(float)));
+            }
+            else
+            {
+                // B stored transposed (the forward pass's weight rows), or a ragged last panel: column by column.
+                for (int j = 0; j < nr; j++)
+                {
+                    float* d = dst + j;
+                    if (j < nValid)
+                    {
+                        float* s = src + (long)j * cs;
+                        for (int q = 0; q < kc; q++, d += nr, s += rs) *d = *s;
+                    }
+                    else
+                    {
+                        for (int q = 0; q < kc; q++, d += nr) *d = 0f;
+                    }
+                }
+                dst += nr * kc;
+            }
+        }
+    }
+}
