@@ -90,7 +90,8 @@ public static class ExperimentPlots
             train.MarkerSize = 4;
         }
         DepthAxis(plot, results.Settings.Depths);
-        plot.Title($"Loss after {results.Settings.Steps} steps against depth (same data, seed and schedule)");
+        // Short titles: with the legend on the right edge, the title is centred over the narrower data area.
+        plot.Title($"Loss after {results.Settings.Steps} steps, by depth");
         plot.YLabel("mean cross-entropy (nats per character)");
         plot.ShowLegend(Edge.Right);
         plot.SavePng(Path.Combine(folder, LossFile), PlotWidth, PlotHeight);
@@ -113,7 +114,7 @@ public static class ExperimentPlots
                 line.LineWidth = 2;
             }
         DepthAxis(plot, results.Settings.Depths);
-        plot.Title($"Validation loss after {results.Settings.Steps} steps: zero-initialised branch outputs (dashed) vs default");
+        plot.Title($"Validation loss after {results.Settings.Steps} steps: zero-init dashed");
         plot.YLabel("mean cross-entropy (nats per character)");
         plot.ShowLegend(Edge.Right);
         plot.SavePng(Path.Combine(folder, ZeroInitFile), PlotWidth, PlotHeight);
