@@ -1,10 +1,11 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Residual.Kernels;
 
 /// <summary>
-/// e^x per lane for the vector widths, in about a dozen vector instructions: the runtime's
+/// e^x per lane for the vector widths (the scalar lane keeps <see cref="MathF.Exp"/>), in about a dozen vector instructions: the runtime's
 /// <c>Vector512.Exp</c> for floats takes a few nanoseconds per element here (slower than a scalar loop),
 /// and softmax and GELU spend most of their time in it.
 /// </summary>
@@ -24,66 +25,49 @@ internal static class FastExp
     private const float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
     private const float Lo = -104f, Hi = 89f;
 
+    /// <summary>e^x per lane, written once for every width of <see cref="ISimd{V}"/> that has the two width-specific
+    /// steps (<see cref="ISimd{V}.Round"/> and <see cref="ISimd{V}.ScaleByPowerOfTwo"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x)
+    public static V Exp<S, V>(V x) where S : ISimd<V> where V : struct
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(Lo)), Vector512.Create(Hi));
-        var n = Vector512.Round(x * Vector512.Create(Log2E));
-        var r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Hi), x);
-        r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Lo), r);
-        var p = Vector512.MultiplyAddEstimate(Vector512.Create(P0), r, Vector512.Create(P1));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(P2));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(P3));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(P4));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(P5));
-        var e = Vector512.MultiplyAddEstimate(p, r * r, r + Vector512<float>.One);
+        x = S.Min(S.Max(x, S.Splat(Lo)), S.Splat(Hi));
+        var n = S.Round(S.Mul(x, S.Splat(Log2E)));
+        var r = S.MulAdd(n, S.Splat(-Ln2Hi), x);
+        r = S.MulAdd(n, S.Splat(-Ln2Lo), r);
+        var p = S.MulAdd(S.Splat(P0), r, S.Splat(P1));
+        p = S.MulAdd(p, r, S.Splat(P2));
+        p = S.MulAdd(p, r, S.Splat(P3));
+        p = S.MulAdd(p, r, S.Splat(P4));
+        p = S.MulAdd(p, r, S.Splat(P5));
+        var e = S.MulAdd(p, S.Mul(r, r), S.Add(r, S.Splat(1f)));
+        return S.ScaleByPowerOfTwo(e, n);
+    }
+
+    // e·2^n as e·2^⌊n/2⌋·2^(n−⌊n/2⌋): each factor is a valid float even where 2^n alone is not (see the remarks).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ScaleByPowerOfTwo(Vector512<float> e, Vector512<float> n)
+    {
         var k = Vector512.ConvertToInt32Native(n);
         var half = Vector512.ShiftRightArithmetic(k, 1);
         var bias = Vector512.Create(127);
-        var scale1 = Vector512.ShiftLeft(half + bias, 23).AsSingle();
-        var scale2 = Vector512.ShiftLeft(k - half + bias, 23).AsSingle();
-        return e * scale1 * scale2;
+        return e * Vector512.ShiftLeft(half + bias, 23).AsSingle() * Vector512.ShiftLeft(k - half + bias, 23).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
+    internal static Vector256<float> ScaleByPowerOfTwo(Vector256<float> e, Vector256<float> n)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(Lo)), Vector256.Create(Hi));
-        var n = Vector256.Round(x * Vector256.Create(Log2E));
-        var r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Hi), x);
-        r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Lo), r);
-        var p = Vector256.MultiplyAddEstimate(Vector256.Create(P0), r, Vector256.Create(P1));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(P2));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(P3));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(P4));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(P5));
-        var e = Vector256.MultiplyAddEstimate(p, r * r, r + Vector256<float>.One);
         var k = Vector256.ConvertToInt32Native(n);
         var half = Vector256.ShiftRightArithmetic(k, 1);
         var bias = Vector256.Create(127);
-        var scale1 = Vector256.ShiftLeft(half + bias, 23).AsSingle();
-        var scale2 = Vector256.ShiftLeft(k - half + bias, 23).AsSingle();
-        return e * scale1 * scale2;
+        return e * Vector256.ShiftLeft(half + bias, 23).AsSingle() * Vector256.ShiftLeft(k - half + bias, 23).AsSingle();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> x)
+    internal static Vector128<float> ScaleByPowerOfTwo(Vector128<float> e, Vector128<float> n)
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(Lo)), Vector128.Create(Hi));
-        var n = Vector128.Round(x * Vector128.Create(Log2E));
-        var r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Hi), x);
-        r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Lo), r);
-        var p = Vector128.MultiplyAddEstimate(Vector128.Create(P0), r, Vector128.Create(P1));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(P2));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(P3));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(P4));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(P5));
-        var e = Vector128.MultiplyAddEstimate(p, r * r, r + Vector128<float>.One);
         var k = Vector128.ConvertToInt32Native(n);
         var half = Vector128.ShiftRightArithmetic(k, 1);
         var bias = Vector128.Create(127);
-        var scale1 = Vector128.ShiftLeft(half + bias, 23).AsSingle();
-        var scale2 = Vector128.ShiftLeft(k - half + bias, 23).AsSingle();
-        return e * scale1 * scale2;
+        return e * Vector128.ShiftLeft(half + bias, 23).AsSingle() * Vector128.ShiftLeft(k - half + bias, 23).AsSingle();
     }
 }
