@@ -253,70 +253,47 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Copies A[i0.., p0..] (mc × kc) into <paramref name="mr"/>-row micro-panels, mr floats per step; rows past the block are zero.</summary>
-    private static void PackA(GemmProblem* p, int i0, int mc, int p0, int kc, int mr, float* dst)
-    {
-        int rs = p->ARowStride, cs = p->AColStride;
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int valid = Math.Min(mr, mc - ir);
-            float* src = p->A + (long)(i0 + ir) * rs + (long)p0 * cs;
-            if (rs == 1 && valid == mr)
-            {
-                // A stored transposed (dW = dyᵀ·x): the MR values of a step are contiguous.
-                for (int q = 0; q < kc; q++, dst += mr, src += cs)
-                    for (int r = 0; r < mr; r++) dst[r] = src[r];
-            }
-            else
-            {
-                for (int r = 0; r < mr; r++)
-                {
-                    float* d = dst + r;
-                    if (r < valid)
-                    {
-                        float* s = src + (long)r * rs;
-                        for (int q = 0; q < kc; q++, d += mr, s += cs) *d = *s;
-                    }
-                    else
-                    {
-                        for (int q = 0; q < kc; q++, d += mr) *d = 0f;
-                    }
-                }
-                dst += mr * kc;
-            }
-        }
-    }
+    private static void PackA(GemmProblem* p, int i0, int mc, int p0, int kc, int mr, float* dst) =>
+        PackPanels(p->A + (long)i0 * p->ARowStride + (long)p0 * p->AColStride, p->ARowStride, p->AColStride, mc, kc, mr, dst);
 
-    /// <summary>Copies B[p0.., j0..] (kc × nc) into NR-column micro-panels, NR floats per step; columns past the panel are zero.</summary>
-    private static void PackB(GemmProblem* p, int p0, int kc, int j0, int nc, int nr, float* dst)
+    /// <summary>Copies B[p0.., j0..] (kc × nc) into <paramref name="nr"/>-column micro-panels, nr floats per step; columns past the panel are zero.</summary>
+    private static void PackB(GemmProblem* p, int p0, int kc, int j0, int nc, int nr, float* dst) =>
+        PackPanels(p->B + (long)p0 * p->BRowStride + (long)j0 * p->BColStride, p->BColStride, p->BRowStride, nc, kc, nr, dst);
+
+    /// <summary>
+    /// The packing both operands share: <paramref name="count"/> lanes (A's rows, B's columns) <paramref name="laneStride"/>
+    /// apart, each <paramref name="kc"/> steps long with steps <paramref name="stepStride"/> apart, go into micro-panels of
+    /// <paramref name="width"/> lanes, stored step by step (width floats per step); lanes past the last are zero.
+    /// </summary>
+    private static void PackPanels(float* src, int laneStride, int stepStride, int count, int kc, int width, float* dst)
     {
-        int rs = p->BRowStride, cs = p->BColStride;
-        for (int jr = 0; jr < nc; jr += nr)
+        for (int first = 0; first < count; first += width)
         {
-            int nValid = Math.Min(nr, nc - jr);
-            float* src = p->B + (long)p0 * rs + (long)(j0 + jr) * cs;
-            if (cs == 1 && nValid == nr)
+            int valid = Math.Min(width, count - first);
+            float* panel = src + (long)first * laneStride;
+            if (laneStride == 1 && valid == width)
             {
-                // B row-major: each step is one contiguous run of NR floats.
-                for (int q = 0; q < kc; q++, dst += nr, src += rs)
-                    Unsafe.CopyBlockUnaligned(dst, src, (uint)(nr * sizeof(float)));
+                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): one block copy per step.
+                for (int q = 0; q < kc; q++, dst += width, panel += stepStride)
+                    Unsafe.CopyBlockUnaligned(dst, panel, (uint)(width * sizeof(float)));
             }
             else
             {
-                // B stored transposed (the forward pass's weight rows), or a ragged last panel: column by column.
-                for (int j = 0; j < nr; j++)
+                // Lane by lane (A row-major, B stored transposed as the forward pass's weight rows, or a ragged last panel).
+                for (int lane = 0; lane < width; lane++)
                 {
-                    float* d = dst + j;
-                    if (j < nValid)
+                    float* d = dst + lane;
+                    if (lane < valid)
                     {
-                        float* s = src + (long)j * cs;
-                        for (int q = 0; q < kc; q++, d += nr, s += rs) *d = *s;
+                        float* s = panel + (long)lane * laneStride;
+                        for (int q = 0; q < kc; q++, d += width, s += stepStride) *d = *s;
                     }
                     else
                     {
-                        for (int q = 0; q < kc; q++, d += nr) *d = 0f;
+                        for (int q = 0; q < kc; q++, d += width) *d = 0f;
                     }
                 }
-                dst += nr * kc;
+                dst += width * kc;
             }
         }
     }
