@@ -147,6 +147,12 @@ public sealed class DocsExamplesTests
         foreach (var e in examples.Where(e => e.Fence.Line < excerpt.Fence.Line && programOf.ContainsKey(e)).Reverse())
             if (Build(programOf[e], e.ToString()).Run.Sources.TryGetValue(excerpt.Argument, out generated)) break;
         Assert.True(generated is not null, $"{excerpt}: no program before it on the page makes the generator write {excerpt.Argument}.");
+        // For whoever writes an excerpt: RESIDUAL_DOCS_DUMP=folder saves the file it is checked against.
+        if (Environment.GetEnvironmentVariable("RESIDUAL_DOCS_DUMP") is { Length: > 0 } dump)
+        {
+            System.IO.Directory.CreateDirectory(dump);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(dump, excerpt.Argument), generated);
+        }
         var lines = new HashSet<string>(generated!.Split('\n').Select(l => l.Trim()));
         var missing = excerpt.Fence.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l != "..." && !lines.Contains(l)).ToList();
         Assert.True(missing.Count == 0, $"{excerpt}: lines the generator does not write in {excerpt.Argument}:\n" + string.Join("\n", missing));
