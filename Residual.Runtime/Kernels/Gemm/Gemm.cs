@@ -265,35 +265,27 @@ internal static unsafe class Gemm
     /// apart, each <paramref name="kc"/> steps long with steps <paramref name="stepStride"/> apart, go into micro-panels of
     /// <paramref name="width"/> lanes, stored step by step (width floats per step); lanes past the last are zero.
     /// </summary>
+    /// <remarks>Only copies: whichever path moves a float, the packed panels hold the same bits.</remarks>
     private static void PackPanels(float* src, int laneStride, int stepStride, int count, int kc, int width, float* dst)
     {
-        for (int first = 0; first < count; first += width)
+        for (int first = 0; first < count; first += width, dst += width * kc)
         {
             int valid = Math.Min(width, count - first);
             float* panel = src + (long)first * laneStride;
             if (laneStride == 1 && valid == width)
             {
-                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): one block copy per step.
-                for (int q = 0; q < kc; q++, dst += width, panel += stepStride)
-                    Unsafe.CopyBlockUnaligned(dst, panel, (uint)(width * sizeof(float)));
+                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): vector copies.
+                GemmPacking.CopySteps(panel, stepStride, kc, width, dst);
+            }
+            else if (stepStride == 1)
+            {
+                // Each lane's steps are contiguous (A row-major, B stored transposed as the forward pass's weight
+                // rows): blocks of lanes × steps are transposed in registers.
+                GemmPacking.TransposeLanes(panel, laneStride, valid, kc, width, dst);
             }
             else
             {
-                // Lane by lane (A row-major, B stored transposed as the forward pass's weight rows, or a ragged last panel).
-                for (int lane = 0; lane < width; lane++)
-                {
-                    float* d = dst + lane;
-                    if (lane < valid)
-                    {
-                        float* s = panel + (long)lane * laneStride;
-                        for (int q = 0; q < kc; q++, d += width, s += stepStride) *d = *s;
-                    }
-                    else
-                    {
-                        for (int q = 0; q < kc; q++, d += width) *d = 0f;
-                    }
-                }
-                dst += width * kc;
+                GemmPacking.LaneByLane(panel, laneStride, stepStride, valid, kc, width, dst);
             }
         }
     }
