@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Residual.Threading;
 
 namespace Residual.Kernels;
@@ -70,7 +73,7 @@ public static unsafe class CausalAttention
                 // Query rows t0..t1 only see keys 0..t1: the tile's scores, softmax and output stop there.
                 int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
                 // scores[t, t2] = q_t · k_t2  (Q·Kᵀ, K read transposed in place)
-                Product(p + t0 * time, time, q + t0 * stride, stride, 1, k, 1, stride, rows, t1, hs, accumulate: false);
+                Product(p + t0 * time, time, q + t0 * stride, stride, 1, k, 1, stride, rows, Columns(t1, time), hs, accumulate: false);
                 for (int t = t0; t < t1; t++)
                 {
                     var row = new Span<float>(p + t * time, time);
@@ -142,15 +145,14 @@ public static unsafe class CausalAttention
             {
                 int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
                 // Through output = P·V: ∂L/∂P[t, t2] = dy_t · v_t2  (dY·Vᵀ)
-                Product(g + t0 * time, time, dy + t0 * width, width, 1, v, 1, stride, rows, t1, hs, accumulate: false);
+                Product(g + t0 * time, time, dy + t0 * width, width, 1, v, 1, stride, rows, Columns(t1, time), hs, accumulate: false);
                 for (int t = t0; t < t1; t++)
                 {
                     var pt = new ReadOnlySpan<float>(p + t * time, t + 1);
                     var gt = new Span<float>(g + t * time, time);
                     // Through the softmax: ∂L/∂score = P·(∂L/∂P − Σ P·∂L/∂P).
                     float dot = Vectors.Dot(pt, gt.Slice(0, t + 1));
-                    for (int t2 = 0; t2 <= t; t2++)
-                        gt[t2] = pt[t2] * (gt[t2] - dot) * scale;
+                    SoftmaxGradient(pt, gt.Slice(0, t + 1), dot, scale);
                     gt.Slice(t + 1).Clear(); // the products below read whole rows
                 }
             }
@@ -171,6 +173,36 @@ public static unsafe class CausalAttention
                 Product(dk + s0 * stride, stride, g + corner, 1, time, q + s0 * stride, stride, 1, s1 - s0, hs, depth, accumulate: true);
                 Product(dv + s0 * stride, stride, p + corner, 1, time, dy + s0 * width, width, 1, s1 - s0, hs, depth, accumulate: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// Columns to compute for a tile of query rows that sees keys 0…<paramref name="keys"/>−1: rounded up to whole
+    /// 32-column micro-tiles where the row has room (the extra columns lie above the causal diagonal and are
+    /// cleared afterwards), so the GEMM never takes its slower ragged-edge path for them.
+    /// </summary>
+    private static int Columns(int keys, int time) => Math.Min(time, (keys + 31) & ~31);
+
+    /// <summary><c>g[i] = p[i]·(g[i] − dot)·scale</c>: the softmax's backward step for one row, in vectors.</summary>
+    private static void SoftmaxGradient(ReadOnlySpan<float> p, Span<float> g, float dot, float scale)
+    {
+        int n = g.Length, i = 0;
+        ref float pp = ref MemoryMarshal.GetReference(p);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        if (Vector512.IsHardwareAccelerated) SoftmaxGradientLoop<V512, Vector512<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        if (Vector256.IsHardwareAccelerated) SoftmaxGradientLoop<V256, Vector256<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        if (Vector128.IsHardwareAccelerated) SoftmaxGradientLoop<V128, Vector128<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        SoftmaxGradientLoop<Scalar, float>(ref pp, ref pg, dot, scale, ref i, n);
+    }
+
+    // The same three operations in the same order on every width, so every lane gets the scalar loop's bits.
+    private static void SoftmaxGradientLoop<S, V>(ref float p, ref float g, float dot, float scale, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        V d = S.Splat(dot), sc = S.Splat(scale);
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            ref float gi = ref Unsafe.Add(ref g, i);
+            S.Store(S.Mul(S.Mul(S.Load(in Unsafe.Add(ref p, i)), S.Sub(S.Load(in gi), d)), sc), ref gi);
         }
     }
 
