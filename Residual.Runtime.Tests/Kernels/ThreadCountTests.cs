@@ -39,10 +39,12 @@ public sealed class ThreadCountTests : IDisposable
             var y = new float[rows * outF];
             var dx = Uniform(rows * inF, 5);
             var dw = Uniform(outF * inF, 6);
+            var db = Uniform(outF, 7);
             MatMul.Forward(y, x, w, b, rows, inF, outF);
             MatMul.BackwardInput(dx, dy, w, rows, inF, outF);
             MatMul.BackwardWeight(dw, dy, x, rows, inF, outF);
-            float[] all = [.. y, .. dx, .. dw];
+            MatMul.BackwardBias(db, dy, rows, outF);
+            float[] all = [.. y, .. dx, .. dw, .. db];
             if (first is null) first = all;
             else AssertSameBits(first, all, $"MatMul {rows}×{inF}→{outF} with {threads} threads");
         }

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Residual.Threading;
 
 namespace Residual.Kernels;
 
@@ -147,7 +148,28 @@ public static unsafe class MatMul
         Guard.Length(dOutput.Length, nameof(dOutput), "rows·outFeatures", rows, outFeatures);
         Guard.Disjoint(dBias, nameof(dBias), dOutput, nameof(dOutput));
 
-        for (int r = 0; r < rows; r++)
-            Vectors.Add(dOutput.Slice(r * outFeatures, outFeatures), dBias);
+        fixed (float* db = dBias, dy = dOutput)
+        {
+            // Threads split the columns; each column still sums its rows in order, so the bits do not depend on the count.
+            var job = new BiasJob { DBias = db, DOutput = dy, Rows = rows, Columns = outFeatures };
+            WorkerPool.Run(&BackwardBiasPart, &job, Chunks.Parts(rows * outFeatures));
+        }
+    }
+
+    private static void BackwardBiasPart(void* state, int part, int parts)
+    {
+        var job = (BiasJob*)state;
+        var (start, end) = Chunks.Range(job->Columns, part, parts);
+        if (start >= end) return;
+        var db = new Span<float>(job->DBias + start, end - start);
+        for (int r = 0; r < job->Rows; r++)
+            Vectors.Add(new ReadOnlySpan<float>(job->DOutput + (long)r * job->Columns + start, end - start), db);
+    }
+
+    /// <summary><see cref="BackwardBias"/>'s arguments, on the caller's stack while the workers read them.</summary>
+    private struct BiasJob
+    {
+        public float* DBias, DOutput;
+        public int Rows, Columns;
     }
 }
