@@ -52,6 +52,23 @@ public sealed class ThreadCountTests : IDisposable
     }
 
     [Fact]
+    public void Bias_gradient_gives_the_same_bits_for_one_two_and_three_threads()
+    {
+        const int rows = 700, outF = 1100; // enough floats for three threads, ragged column chunks
+        var dy = Uniform(rows * outF, 1);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            Parallelism.MaxThreads = threads;
+            var db = Uniform(outF, 2);
+            MatMul.BackwardBias(db, dy, rows, outF);
+            if (first is null) first = db;
+            else AssertSameBits(first, db, $"bias gradient with {threads} threads");
+        }
+        Close(Plus(Uniform(outF, 2), ScalarReference.MatMulBackwardBias(dy, rows, outF)), first, 1e-4, "dBias");
+    }
+
+    [Fact]
     public void Attention_gives_the_same_bits_for_one_two_and_three_threads()
     {
         const int batch = 3, time = 64, width = 48, heads = 4;

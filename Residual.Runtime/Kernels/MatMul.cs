@@ -151,10 +151,15 @@ public static unsafe class MatMul
         fixed (float* db = dBias, dy = dOutput)
         {
             // Threads split the columns; each column still sums its rows in order, so the bits do not depend on the count.
+            // One add per float is cheap: only a sum of at least BiasFloatsPerPart floats per thread is worth a worker.
             var job = new BiasJob { DBias = db, DOutput = dy, Rows = rows, Columns = outFeatures };
-            WorkerPool.Run(&BackwardBiasPart, &job, Chunks.Parts(rows * outFeatures));
+            int parts = (int)Math.Clamp((long)rows * outFeatures / BiasFloatsPerPart, 1, Parallelism.MaxThreads);
+            WorkerPool.Run(&BackwardBiasPart, &job, parts);
         }
     }
+
+    /// <summary>Floats of dOutput per thread below which the bias gradient stays on one thread (a 1 MB read).</summary>
+    private const int BiasFloatsPerPart = 256 * 1024;
 
     private static void BackwardBiasPart(void* state, int part, int parts)
     {
