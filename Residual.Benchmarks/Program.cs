@@ -3,9 +3,12 @@ using Residual.Benchmarks;
 
 // dotnet run --project Residual.Benchmarks -c Release -- --filter '*'          BenchmarkDotNet (GEMM, kernels, configs, analyzers)
 // dotnet run --project Residual.Benchmarks -c Release -- --compare [options]   JSON lines for bench/compare.sh
+// dotnet run --project Residual.Benchmarks -c Release -- --profile [options]   kernel-by-kernel time of a config's step, see ProfileMode
 // dotnet run --project Residual.Benchmarks -c Release -- analyzer-cost         per-analyzer times, see AnalyzerCostBenchmarks
 if (args.Length > 0 && args[0] == "--compare")
     return CompareMode.Run(args);
+if (args.Length > 0 && args[0] == "--profile")
+    return ProfileMode.Run(args);
 if (args is ["analyzer-cost"])
 {
     await AnalyzerCostBenchmarks.ReportAsync();

@@ -22,6 +22,7 @@ public class MatMulTests
         { 13, 35, 70 },   // several row/column tiles plus leftovers on every side
         { 8, 64, 32 },    // everything a multiple of 16
         { 9, 100, 11 },
+        { 24, 64, 48 },   // whole tiles in one block: dW reads dyᵀ and x in place (no packing), dx reads W in place
     };
 
     /// <summary>

@@ -39,14 +39,33 @@ public sealed class ThreadCountTests : IDisposable
             var y = new float[rows * outF];
             var dx = Uniform(rows * inF, 5);
             var dw = Uniform(outF * inF, 6);
+            var db = Uniform(outF, 7);
             MatMul.Forward(y, x, w, b, rows, inF, outF);
             MatMul.BackwardInput(dx, dy, w, rows, inF, outF);
             MatMul.BackwardWeight(dw, dy, x, rows, inF, outF);
-            float[] all = [.. y, .. dx, .. dw];
+            MatMul.BackwardBias(db, dy, rows, outF);
+            float[] all = [.. y, .. dx, .. dw, .. db];
             if (first is null) first = all;
             else AssertSameBits(first, all, $"MatMul {rows}×{inF}→{outF} with {threads} threads");
         }
         Close(ScalarReference.MatMulForward(x, w, b, rows, inF, outF), first.AsSpan(0, rows * outF), 1e-4, "output");
+    }
+
+    [Fact]
+    public void Bias_gradient_gives_the_same_bits_for_one_two_and_three_threads()
+    {
+        const int rows = 700, outF = 1100; // enough floats for three threads, ragged column chunks
+        var dy = Uniform(rows * outF, 1);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            Parallelism.MaxThreads = threads;
+            var db = Uniform(outF, 2);
+            MatMul.BackwardBias(db, dy, rows, outF);
+            if (first is null) first = db;
+            else AssertSameBits(first, db, $"bias gradient with {threads} threads");
+        }
+        Close(Plus(Uniform(outF, 2), ScalarReference.MatMulBackwardBias(dy, rows, outF)), first, 1e-4, "dBias");
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Residual.Threading;
 
 namespace Residual.Kernels;
@@ -65,12 +68,15 @@ public static unsafe class CausalAttention
             float* q = job->Qkv + (long)b * time * stride + h * hs, k = q + width, v = q + 2 * width;
             float* p = job->Att + (long)pair * time * time;
             float* o = job->Output + (long)b * time * width + h * hs;
+            // Q and K transposed once per pair (hs × T each), so every tile's Q·Kᵀ reads both in the GEMM's
+            // packed layout instead of repacking K's prefix for each tile.
+            float* qT = Transposed.Of(q, stride, time, hs, 0), kT = Transposed.Of(k, stride, time, hs, 1);
             for (int t0 = 0; t0 < time; t0 += QueryTile)
             {
                 // Query rows t0..t1 only see keys 0..t1: the tile's scores, softmax and output stop there.
                 int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
                 // scores[t, t2] = q_t · k_t2  (Q·Kᵀ, K read transposed in place)
-                Product(p + t0 * time, time, q + t0 * stride, stride, 1, k, 1, stride, rows, t1, hs, accumulate: false);
+                Product(p + t0 * time, time, qT + t0, 1, time, kT, time, 1, rows, Columns(t1, time), hs, accumulate: false);
                 for (int t = t0; t < t1; t++)
                 {
                     var row = new Span<float>(p + t * time, time);
@@ -136,21 +142,21 @@ public static unsafe class CausalAttention
             float* dq = job->DQkv + token0 * stride + h * hs, dk = dq + width, dv = dq + 2 * width;
             float* dy = job->DOutput + token0 * width + h * hs;
             float* p = job->Att + (long)pair * time * time, g = job->DAtt + (long)pair * time * time;
+            float* dyT = Transposed.Of(dy, width, time, hs, 0), vT = Transposed.Of(v, stride, time, hs, 1);
 
             // g = ∂L/∂score·scale, tile by tile of query rows (row t only has keys t2 ≤ t).
             for (int t0 = 0; t0 < time; t0 += QueryTile)
             {
                 int t1 = Math.Min(time, t0 + QueryTile), rows = t1 - t0;
                 // Through output = P·V: ∂L/∂P[t, t2] = dy_t · v_t2  (dY·Vᵀ)
-                Product(g + t0 * time, time, dy + t0 * width, width, 1, v, 1, stride, rows, t1, hs, accumulate: false);
+                Product(g + t0 * time, time, dyT + t0, 1, time, vT, time, 1, rows, Columns(t1, time), hs, accumulate: false);
                 for (int t = t0; t < t1; t++)
                 {
                     var pt = new ReadOnlySpan<float>(p + t * time, t + 1);
                     var gt = new Span<float>(g + t * time, time);
                     // Through the softmax: ∂L/∂score = P·(∂L/∂P − Σ P·∂L/∂P).
                     float dot = Vectors.Dot(pt, gt.Slice(0, t + 1));
-                    for (int t2 = 0; t2 <= t; t2++)
-                        gt[t2] = pt[t2] * (gt[t2] - dot) * scale;
+                    SoftmaxGradient(pt, gt.Slice(0, t + 1), dot, scale);
                     gt.Slice(t + 1).Clear(); // the products below read whole rows
                 }
             }
@@ -171,6 +177,36 @@ public static unsafe class CausalAttention
                 Product(dk + s0 * stride, stride, g + corner, 1, time, q + s0 * stride, stride, 1, s1 - s0, hs, depth, accumulate: true);
                 Product(dv + s0 * stride, stride, p + corner, 1, time, dy + s0 * width, width, 1, s1 - s0, hs, depth, accumulate: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// Columns to compute for a tile of query rows that sees keys 0…<paramref name="keys"/>−1: rounded up to whole
+    /// 32-column micro-tiles where the row has room (the extra columns lie above the causal diagonal and are
+    /// cleared afterwards), so the GEMM never takes its slower ragged-edge path for them.
+    /// </summary>
+    private static int Columns(int keys, int time) => Math.Min(time, (keys + 31) & ~31);
+
+    /// <summary><c>g[i] = p[i]·(g[i] − dot)·scale</c>: the softmax's backward step for one row, in vectors.</summary>
+    private static void SoftmaxGradient(ReadOnlySpan<float> p, Span<float> g, float dot, float scale)
+    {
+        int n = g.Length, i = 0;
+        ref float pp = ref MemoryMarshal.GetReference(p);
+        ref float pg = ref MemoryMarshal.GetReference(g);
+        if (Vector512.IsHardwareAccelerated) SoftmaxGradientLoop<V512, Vector512<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        if (Vector256.IsHardwareAccelerated) SoftmaxGradientLoop<V256, Vector256<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        if (Vector128.IsHardwareAccelerated) SoftmaxGradientLoop<V128, Vector128<float>>(ref pp, ref pg, dot, scale, ref i, n);
+        SoftmaxGradientLoop<Scalar, float>(ref pp, ref pg, dot, scale, ref i, n);
+    }
+
+    // The same three operations in the same order on every width, so every lane gets the scalar loop's bits.
+    private static void SoftmaxGradientLoop<S, V>(ref float p, ref float g, float dot, float scale, ref int i, int n) where S : ISimd<V> where V : struct
+    {
+        V d = S.Splat(dot), sc = S.Splat(scale);
+        for (; i <= n - S.Count; i += S.Count)
+        {
+            ref float gi = ref Unsafe.Add(ref g, i);
+            S.Store(S.Mul(S.Mul(S.Load(in Unsafe.Add(ref p, i)), S.Sub(S.Load(in gi), d)), sc), ref gi);
         }
     }
 
@@ -195,6 +231,29 @@ public static unsafe class CausalAttention
 
     private static int Parts(int batch, int time, int width, int heads) =>
         (long)batch * time * time * width < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, batch * heads);
+
+    /// <summary>
+    /// Per-thread buffers for one head's transposed operands (<c>hs × T</c> floats each, two slots), allocated on a
+    /// thread's first use and when a longer sequence needs more, then reused: no allocation per call.
+    /// </summary>
+    private static class Transposed
+    {
+        [ThreadStatic] private static float[]? t_storage;
+
+        /// <summary>
+        /// <c>dst[d·time + t] = src[t·rowStride + d]</c> for <c>t &lt; time</c>, <c>d &lt; hs</c>, into slot
+        /// <paramref name="slot"/> (0 or 1) of this thread's buffer.
+        /// </summary>
+        public static float* Of(float* src, int rowStride, int time, int hs, int slot)
+        {
+            int floats = time * hs;
+            if (t_storage is null || t_storage.Length < 2 * floats)
+                t_storage = GC.AllocateUninitializedArray<float>(2 * floats, pinned: true);
+            float* dst = (float*)Unsafe.AsPointer(ref t_storage[0]) + slot * floats;
+            GemmPacking.TransposeLanes(src, rowStride, time, hs, time, dst);
+            return dst;
+        }
+    }
 
     /// <summary>A pass's arguments, on the caller's stack while the workers read them.</summary>
     private struct Job

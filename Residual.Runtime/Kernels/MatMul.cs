@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Residual.Threading;
 
 namespace Residual.Kernels;
 
@@ -147,7 +148,33 @@ public static unsafe class MatMul
         Guard.Length(dOutput.Length, nameof(dOutput), "rows·outFeatures", rows, outFeatures);
         Guard.Disjoint(dBias, nameof(dBias), dOutput, nameof(dOutput));
 
-        for (int r = 0; r < rows; r++)
-            Vectors.Add(dOutput.Slice(r * outFeatures, outFeatures), dBias);
+        fixed (float* db = dBias, dy = dOutput)
+        {
+            // Threads split the columns; each column still sums its rows in order, so the bits do not depend on the count.
+            // One add per float is cheap: only a sum of at least BiasFloatsPerPart floats per thread is worth a worker.
+            var job = new BiasJob { DBias = db, DOutput = dy, Rows = rows, Columns = outFeatures };
+            int parts = (int)Math.Clamp((long)rows * outFeatures / BiasFloatsPerPart, 1, Parallelism.MaxThreads);
+            WorkerPool.Run(&BackwardBiasPart, &job, parts);
+        }
+    }
+
+    /// <summary>Floats of dOutput per thread below which the bias gradient stays on one thread (a 1 MB read).</summary>
+    private const int BiasFloatsPerPart = 256 * 1024;
+
+    private static void BackwardBiasPart(void* state, int part, int parts)
+    {
+        var job = (BiasJob*)state;
+        var (start, end) = Chunks.Range(job->Columns, part, parts);
+        if (start >= end) return;
+        var db = new Span<float>(job->DBias + start, end - start);
+        for (int r = 0; r < job->Rows; r++)
+            Vectors.Add(new ReadOnlySpan<float>(job->DOutput + (long)r * job->Columns + start, end - start), db);
+    }
+
+    /// <summary><see cref="BackwardBias"/>'s arguments, on the caller's stack while the workers read them.</summary>
+    private struct BiasJob
+    {
+        public float* DBias, DOutput;
+        public int Rows, Columns;
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Residual.Threading;
 
 namespace Residual.Kernels;
@@ -113,6 +114,14 @@ internal static unsafe class Gemm
     {
         int nr = 2 * S.Count, mr = Rows<S, V>(), k = p->K, ldc = p->Ldc;
         float* packedA = scratch.PackedA, packedB = scratch.PackedB, tile = scratch.Tile;
+        // A product that is one block (attention's per-head products) reads an operand in place when its layout is
+        // already the packed one (MR rows of A or NR columns of B contiguous per step, whole tiles): for such small
+        // products the copy would cost a large share of the arithmetic. Big products always pack (contiguous
+        // panels keep the reads in cache and the TLB).
+        bool oneBlock = k <= KC && m1 - m0 <= MC && n1 - n0 <= NC;
+        bool directA = oneBlock && p->ARowStride == 1 && (m1 - m0) % mr == 0;
+        bool directB = oneBlock && p->BColStride == 1 && (n1 - n0) % nr == 0;
+        int aStep = directA ? p->AColStride : mr, bStep = directB ? p->BRowStride : nr;
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
@@ -121,29 +130,30 @@ internal static unsafe class Gemm
                 int kc = Math.Min(KC, k - pc);
                 // The first depth block stores (plus bias); later blocks, or an accumulating product, add.
                 bool store = pc == 0 && !p->Accumulate;
-                PackB(p, pc, kc, jc, nc, nr, packedB);
+                if (!directB) PackB(p, pc, kc, jc, nc, nr, packedB);
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
-                    PackA(p, ic, mc, pc, kc, mr, packedA);
+                    if (!directA) PackA(p, ic, mc, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nValid = Math.Min(nr, nc - jr);
-                        float* b = packedB + (long)jr * kc;
+                        float* b = directB ? p->B + (long)pc * p->BRowStride + jc + jr : packedB + (long)jr * kc;
                         float* bias = store && p->Bias != null ? p->Bias + jc + jr : null;
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mValid = Math.Min(mr, mc - ir);
-                            float* a = packedA + (long)ir * kc;
+                            float* a = directA ? p->A + ic + ir + (long)pc * p->AColStride : packedA + (long)ir * kc;
                             float* c = p->C + (long)(ic + ir) * ldc + jc + jr;
                             if (mValid == mr && nValid == nr)
                             {
-                                MicroKernel<S, V>(kc, a, b, c, ldc, store, bias);
+                                Prefetch(c, ldc, mr);
+                                MicroKernel<S, V>(kc, a, aStep, b, bStep, c, ldc, store, bias);
                             }
                             else
                             {
                                 // Same arithmetic into a buffer, then only the part inside C.
-                                MicroKernel<S, V>(kc, a, b, tile, nr, store: true, bias: null);
+                                MicroKernel<S, V>(kc, a, aStep, b, bStep, tile, nr, store: true, bias: null);
                                 for (int r = 0; r < mValid; r++)
                                 {
                                     float* cr = c + (long)r * ldc, tr = tile + r * nr;
@@ -158,26 +168,41 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>The micro-tile <c>c (+)= a·b</c> over <paramref name="kc"/> steps, for this vector width.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    /// <summary>Starts loading a tile's rows of C (two cache lines each), which the micro-kernel reads only after its loop.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Prefetch(float* c, int ldc, int rows)
     {
-        if (S.Count == 16) Tile12<S, V>(kc, a, b, c, ldc, store, bias);
-        else Tile6<S, V>(kc, a, b, c, ldc, store, bias);
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + 16);
+        }
+    }
+
+    /// <summary>
+    /// The micro-tile <c>c (+)= a·b</c> over <paramref name="kc"/> steps, for this vector width: per step, MR floats of A
+    /// (<paramref name="aStep"/> floats after the previous step's) and NR floats of B (<paramref name="bStep"/> after).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernel<S, V>(int kc, float* a, int aStep, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        if (S.Count == 16) Tile12<S, V>(kc, a, aStep, b, bStep, c, ldc, store, bias);
+        else Tile6<S, V>(kc, a, aStep, b, bStep, c, ldc, store, bias);
     }
 
     /// <summary>
     /// A 12 × 2-vector tile: 24 accumulators + 2 B vectors + 1 broadcast of the 32 AVX-512 registers. Per
     /// step, 2 loads and 12 broadcasts feed 24 FMAs, which keeps both 512-bit FMA pipes busy.
     /// </summary>
-    private static void Tile12<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    private static void Tile12<S, V>(int kc, float* a, int aStep, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
     {
         V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
         V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
         V c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero, c80 = S.Zero, c81 = S.Zero;
         V c90 = S.Zero, c91 = S.Zero, ca0 = S.Zero, ca1 = S.Zero, cb0 = S.Zero, cb1 = S.Zero;
         int n = S.Count;
-        for (int p = 0; p < kc; p++, a += 12, b += 2 * n)
+        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
         {
             V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
             V x = S.Splat(a[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
@@ -211,12 +236,12 @@ internal static unsafe class Gemm
     /// A 6 × 2-vector tile: 12 accumulators + 2 B vectors + 1 broadcast fit the 16 AVX2 registers (the
     /// classic 6×16 AVX2 kernel); also the 128-bit and scalar fallbacks.
     /// </summary>
-    private static void Tile6<S, V>(int kc, float* a, float* b, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    private static void Tile6<S, V>(int kc, float* a, int aStep, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
     {
         V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
         V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
         int n = S.Count;
-        for (int p = 0; p < kc; p++, a += 6, b += 2 * n)
+        for (int p = 0; p < kc; p++, a += aStep, b += bStep)
         {
             V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
             V x = S.Splat(a[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
@@ -265,35 +290,27 @@ internal static unsafe class Gemm
     /// apart, each <paramref name="kc"/> steps long with steps <paramref name="stepStride"/> apart, go into micro-panels of
     /// <paramref name="width"/> lanes, stored step by step (width floats per step); lanes past the last are zero.
     /// </summary>
+    /// <remarks>Only copies: whichever path moves a float, the packed panels hold the same bits.</remarks>
     private static void PackPanels(float* src, int laneStride, int stepStride, int count, int kc, int width, float* dst)
     {
-        for (int first = 0; first < count; first += width)
+        for (int first = 0; first < count; first += width, dst += width * kc)
         {
             int valid = Math.Min(width, count - first);
             float* panel = src + (long)first * laneStride;
             if (laneStride == 1 && valid == width)
             {
-                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): one block copy per step.
-                for (int q = 0; q < kc; q++, dst += width, panel += stepStride)
-                    Unsafe.CopyBlockUnaligned(dst, panel, (uint)(width * sizeof(float)));
+                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): vector copies.
+                GemmPacking.CopySteps(panel, stepStride, kc, width, dst);
+            }
+            else if (stepStride == 1)
+            {
+                // Each lane's steps are contiguous (A row-major, B stored transposed as the forward pass's weight
+                // rows): blocks of lanes × steps are transposed in registers.
+                GemmPacking.TransposeLanes(panel, laneStride, valid, kc, width, dst);
             }
             else
             {
-                // Lane by lane (A row-major, B stored transposed as the forward pass's weight rows, or a ragged last panel).
-                for (int lane = 0; lane < width; lane++)
-                {
-                    float* d = dst + lane;
-                    if (lane < valid)
-                    {
-                        float* s = panel + (long)lane * laneStride;
-                        for (int q = 0; q < kc; q++, d += width, s += stepStride) *d = *s;
-                    }
-                    else
-                    {
-                        for (int q = 0; q < kc; q++, d += width) *d = 0f;
-                    }
-                }
-                dst += width * kc;
+                GemmPacking.LaneByLane(panel, laneStride, stepStride, valid, kc, width, dst);
             }
         }
     }

@@ -1,0 +1,72 @@
+using System;
+using Residual.Kernels;
+using Xunit;
+
+namespace Residual.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The GEMM's vector packing paths (block copies of contiguous lanes, 8 × 8 and 4 × 8 register transposes of
+/// contiguous steps) must write exactly the panel the float-at-a-time loop writes, zero lanes included.
+/// </summary>
+public unsafe class GemmPackingTests
+{
+    public static TheoryData<int, int, int> Panels => new()
+    {
+        // width (a micro-tile's rows or columns on some vector width), valid lanes, steps
+        { 12, 12, 64 },
+        { 12, 12, 13 },  // 8 + 4 lanes transposed, 5 leftover steps
+        { 12, 11, 17 },  // 8 lanes transposed, 3 lane by lane, one zero lane
+        { 12, 3, 8 },    // no full group of 4: lane by lane
+        { 32, 32, 40 },
+        { 32, 21, 9 },
+        { 16, 16, 7 },   // fewer steps than a transpose block
+        { 6, 6, 24 },    // 4 lanes transposed + 2
+        { 6, 5, 16 },
+        { 8, 8, 8 },
+        { 2, 2, 10 },
+    };
+
+    [Theory, MemberData(nameof(Panels))]
+    public void Transposed_packing_writes_the_same_panel_as_lane_by_lane(int width, int valid, int kc)
+    {
+        int laneStride = kc + 5; // rows of a larger matrix
+        var source = Values(valid * laneStride);
+        var expected = Filled(width * kc);
+        var actual = Filled(width * kc);
+        fixed (float* s = source, e = expected, a = actual)
+        {
+            GemmPacking.LaneByLane(s, laneStride, 1, valid, kc, width, e);
+            GemmPacking.TransposeLanes(s, laneStride, valid, kc, width, a);
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory, MemberData(nameof(Panels))]
+    public void Copied_packing_writes_the_same_panel_as_lane_by_lane(int width, int valid, int kc)
+    {
+        int stepStride = width + 3;
+        var source = Values(kc * stepStride);
+        var expected = Filled(width * kc);
+        var actual = Filled(width * kc);
+        fixed (float* s = source, e = expected, a = actual)
+        {
+            GemmPacking.LaneByLane(s, 1, stepStride, width, kc, width, e);
+            GemmPacking.CopySteps(s, stepStride, kc, width, a);
+        }
+        Assert.Equal(expected, actual);
+    }
+
+    private static float[] Values(int n)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = i + 1; // every element distinct, so a misplaced one shows
+        return v;
+    }
+
+    private static float[] Filled(int n)
+    {
+        var v = new float[n];
+        Array.Fill(v, float.NaN); // a lane the packing forgets stays NaN (Assert.Equal treats NaN = NaN)
+        return v;
+    }
+}
