@@ -4,11 +4,23 @@ using Residual.Benchmarks;
 // dotnet run --project Residual.Benchmarks -c Release -- --filter '*'          BenchmarkDotNet (GEMM, kernels, configs, analyzers)
 // dotnet run --project Residual.Benchmarks -c Release -- --compare [options]   JSON lines for bench/compare.sh
 // dotnet run --project Residual.Benchmarks -c Release -- analyzer-cost         per-analyzer times, see AnalyzerCostBenchmarks
+// dotnet run --project Residual.Benchmarks -c Release -- generator-cost        cold/incremental generator times, see GeneratorCostBenchmarks
+// dotnet run --project Residual.Benchmarks -c Release -- generator-cost breakdown 200 new|bound   time per pipeline step
 if (args.Length > 0 && args[0] == "--compare")
     return CompareMode.Run(args);
 if (args is ["analyzer-cost"])
 {
     await AnalyzerCostBenchmarks.ReportAsync();
+    return 0;
+}
+if (args is ["generator-cost"])
+{
+    GeneratorCostBenchmarks.Report();
+    return 0;
+}
+if (args is ["generator-cost", "breakdown", var blocks, var compilation])
+{
+    GeneratorCostBenchmarks.Breakdown(int.Parse(blocks), bound: compilation == "bound");
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
