@@ -117,23 +117,27 @@ public class GeneratorCostBenchmarks
             """;
     }
 
-    /// <summary>Prints the median time of each case over <paramref name="runs"/> runs (after warm-up), with the load average.</summary>
+    /// <summary>
+    /// Prints, for each case, the median wall time over <paramref name="runs"/> runs (after warm-up) and the mean CPU time
+    /// of the running thread (from <c>/proc/thread-self/stat</c>, Linux only): on a shared machine the wall time includes
+    /// waiting for a core, the thread's CPU time much less so. With the load average at the time.
+    /// </summary>
     public static void Report(int runs = 15)
     {
         Console.WriteLine($"generator: {GeneratorPath()}");
-        Console.WriteLine($"generator cost, median of {runs} runs after 3 warm-up runs (ms); source: AnalyzerCostBenchmarks.Source(n), a model per 10 blocks");
-        Console.WriteLine($"{"blocks",6} {"cold",9} {"cold, bound",12} {"comment",9} {"method body",12}   load average");
+        Console.WriteLine($"generator cost, ms: median wall time of {runs} runs after 3 warm-up runs / mean thread CPU time; source: AnalyzerCostBenchmarks.Source(n), a model per 10 blocks");
+        Console.WriteLine($"{"blocks",6} {"cold",15} {"cold, bound",15} {"comment",15} {"method body",15}   load average");
         foreach (int blocks in new[] { 1, 10, 200 })
         {
             var project = Project.Create(blocks);
             var ran = project.NewDriver().RunGenerators(project.Compilation);
             int edit = 0;
-            double cold = Median(runs, () => project.Compilation.Clone(), c => project.NewDriver().RunGenerators(c));
+            var cold = Measure(runs, () => project.Compilation.Clone(), c => project.NewDriver().RunGenerators(c));
             // The same compilation every run: its declarations are bound already, so this is the generator's own work.
-            double bound = Median(runs, () => project.Compilation, c => project.NewDriver().RunGenerators(c));
-            double comment = Median(runs, () => project.WithComment(edit++), c => ran.RunGenerators(c));
-            double body = Median(runs, () => project.WithMethodBody(edit++), c => ran.RunGenerators(c));
-            Console.WriteLine($"{blocks,6} {cold,9:F3} {bound,12:F3} {comment,9:F3} {body,12:F3}   {LoadAverage()}");
+            var bound = Measure(runs, () => project.Compilation, c => project.NewDriver().RunGenerators(c));
+            var comment = Measure(runs, () => project.WithComment(edit++), c => ran.RunGenerators(c));
+            var body = Measure(runs, () => project.WithMethodBody(edit++), c => ran.RunGenerators(c));
+            Console.WriteLine($"{blocks,6} {cold,15} {bound,15} {comment,15} {body,15}   {LoadAverage()}");
         }
     }
 
@@ -141,15 +145,24 @@ public class GeneratorCostBenchmarks
     /// Where the time of a run goes, from the driver's step tracking: milliseconds per tracked step (reading, the
     /// names, the hints) and in the source outputs (emitting), summed over the step's runs; median of <paramref name="runs"/>.
     /// </summary>
-    public static void Breakdown(int blocks, bool bound, int runs = 9)
+    /// <param name="blocks">Blocks declared.</param>
+    /// <param name="mode"><c>new</c> (cold), <c>bound</c> (cold over a bound compilation) or <c>comment</c> (incremental, a comment added in the other file).</param>
+    /// <param name="runs">Runs measured, after two warm-up runs.</param>
+    public static void Breakdown(int blocks, string mode, int runs = 9)
     {
         var project = Project.Create(blocks);
         var tracking = new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true);
+        var ran = project.NewDriver(tracking).RunGenerators(project.Compilation);
         var samples = new Dictionary<string, List<double>>();
         for (int i = 0; i < runs + 2; i++)
         {
-            var compilation = bound ? project.Compilation : project.Compilation.Clone();
-            var result = project.NewDriver(tracking).RunGenerators(compilation).GetRunResult().Results.Single();
+            var result = (mode switch
+            {
+                "new" => project.NewDriver(tracking).RunGenerators(project.Compilation.Clone()),
+                "bound" => project.NewDriver(tracking).RunGenerators(project.Compilation),
+                "comment" => ran.RunGenerators(project.WithComment(i)),
+                _ => throw new ArgumentException($"Expected new, bound or comment; got '{mode}'.", nameof(mode)),
+            }).GetRunResult().Results.Single();
             if (i < 2) continue;
             foreach (var (name, steps) in result.TrackedSteps.Concat(result.TrackedOutputSteps))
             {
@@ -157,7 +170,7 @@ public class GeneratorCostBenchmarks
                 list.Add(steps.Sum(s => s.ElapsedTime.TotalMilliseconds));
             }
         }
-        Console.WriteLine($"{blocks} blocks, {(bound ? "bound" : "new")} compilation, ms per step (median of {runs}), load average {LoadAverage()}");
+        Console.WriteLine($"{blocks} blocks, {mode}, ms per step (median of {runs}), load average {LoadAverage()}");
         foreach (var (name, list) in samples.OrderByDescending(s => s.Value.Sum()))
         {
             list.Sort();
@@ -165,20 +178,38 @@ public class GeneratorCostBenchmarks
         }
     }
 
-    /// <summary>Median milliseconds of <paramref name="run"/>, each over a value from <paramref name="prepare"/> (not timed).</summary>
-    private static double Median<T>(int runs, Func<T> prepare, Action<T> run)
+    /// <summary>
+    /// "wall / cpu" milliseconds of <paramref name="run"/>, each over a value from <paramref name="prepare"/> (not timed):
+    /// the median wall time, and the thread's CPU time over all runs divided by their number.
+    /// </summary>
+    private static string Measure<T>(int runs, Func<T> prepare, Action<T> run)
     {
         for (int i = 0; i < 3; i++) run(prepare());
         var times = new List<double>();
+        double cpu = 0;
         for (int i = 0; i < runs; i++)
         {
             var input = prepare();
+            double cpuStart = ThreadCpuMilliseconds();
             long start = Stopwatch.GetTimestamp();
             run(input);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            cpu += ThreadCpuMilliseconds() - cpuStart;
         }
         times.Sort();
-        return times[times.Count / 2];
+        string cpuText = double.IsNaN(cpu) ? "n/a" : (cpu / runs).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{times[times.Count / 2].ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} / {cpuText}";
+    }
+
+    /// <summary>User + system CPU time of the calling thread (10 ms ticks; NaN where /proc is missing).</summary>
+    private static double ThreadCpuMilliseconds()
+    {
+        const string stat = "/proc/thread-self/stat";
+        if (!File.Exists(stat)) return double.NaN;
+        string text = File.ReadAllText(stat);
+        // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+        var fields = text.Substring(text.LastIndexOf(')') + 2).Split(' ');
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
     }
 
     private static string LoadAverage() =>

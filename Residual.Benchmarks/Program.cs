@@ -5,7 +5,7 @@ using Residual.Benchmarks;
 // dotnet run --project Residual.Benchmarks -c Release -- --compare [options]   JSON lines for bench/compare.sh
 // dotnet run --project Residual.Benchmarks -c Release -- analyzer-cost         per-analyzer times, see AnalyzerCostBenchmarks
 // dotnet run --project Residual.Benchmarks -c Release -- generator-cost        cold/incremental generator times, see GeneratorCostBenchmarks
-// dotnet run --project Residual.Benchmarks -c Release -- generator-cost breakdown 200 new|bound   time per pipeline step
+// dotnet run --project Residual.Benchmarks -c Release -- generator-cost breakdown 200 new|bound|comment   time per pipeline step
 if (args.Length > 0 && args[0] == "--compare")
     return CompareMode.Run(args);
 if (args is ["analyzer-cost"])
@@ -18,9 +18,9 @@ if (args is ["generator-cost"])
     GeneratorCostBenchmarks.Report();
     return 0;
 }
-if (args is ["generator-cost", "breakdown", var blocks, var compilation])
+if (args is ["generator-cost", "breakdown", var blocks, var mode])
 {
-    GeneratorCostBenchmarks.Breakdown(int.Parse(blocks), bound: compilation == "bound");
+    GeneratorCostBenchmarks.Breakdown(int.Parse(blocks), mode);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
