@@ -5,7 +5,7 @@ namespace Residual;
 /// <summary>
 /// Names the computation <c>F</c> of a sublayer: the built-in <see cref="Attention"/> or
 /// <see cref="FeedForward"/>, or a user type deriving from <see cref="Sublayer"/>.
-/// Options that a built-in does not use are ignored.
+/// An option that the named sublayer does not use has no effect and gets warning RES0016.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class SublayerAttribute : Attribute

@@ -6,7 +6,7 @@ namespace Residual;
 /// <summary>
 /// The sublayer contract: a function <c>F</c> from the (normalised) residual stream to a tensor of the
 /// same width, <c>[batch·time, width] → [batch·time, width]</c>, with its parameters and backward pass.
-/// Derive from it (with a public parameterless constructor) and name the type in
+/// Derive from it (with a public or internal parameterless constructor) and name the type in
 /// <c>[Sublayer(typeof(MySublayer))]</c>: the generated block gives it the same residual wiring, norms,
 /// parameter arena and training support as the built-ins.
 /// </summary>
