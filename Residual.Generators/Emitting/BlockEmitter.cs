@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Residual.Generators.Specs;
@@ -38,7 +39,7 @@ internal static class BlockEmitter
         CloseNamespace(w, spec.Namespace);
         if (helpers)
             Helpers(w, spec.Width, needs);
-        return w.ToString();
+        return w.Complete();
     }
 
     // ───────────────────────────── header ─────────────────────────────
@@ -666,7 +667,28 @@ internal static class BlockEmitter
     /// names (<c>Span</c>, <c>Unsafe</c>, <c>Vector512</c>, ...) resolve through the usings below, whatever types
     /// the user's namespaces declare. The block imports them with <c>using static</c>.
     /// </summary>
+    /// <summary>
+    /// The helpers' text for one width and set of needs, kept: projects declare many blocks of a few widths, and the
+    /// text (a third of a block's file) is the same for each. Bounded, as the IDE's generator lives as long as the IDE.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(int Width, int Needs), string> s_helpers = new();
+
+    private const int MaxKeptHelpers = 64;
+
     internal static void Helpers(IndentedWriter w, int width, HelperNeeds needs)
+    {
+        if (!s_helpers.TryGetValue((width, needs.Mask), out var text))
+        {
+            var own = new IndentedWriter();
+            WriteHelpers(own, width, needs);
+            text = own.Complete();
+            if (s_helpers.Count >= MaxKeptHelpers) s_helpers.Clear();
+            s_helpers[(width, needs.Mask)] = text;
+        }
+        w.Raw(text);
+    }
+
+    private static void WriteHelpers(IndentedWriter w, int width, HelperNeeds needs)
     {
         w.Line();
         w.Line("namespace " + GeneratedNames.HelperNamespace);
@@ -716,7 +738,11 @@ internal sealed class HelperNeeds
     public bool ResidualBackward { get; set; }
     public bool Dot { get; set; }
 
-    public bool Any =>
-        LayerNormForward || LayerNormBackward || RmsNormForward || RmsNormBackward || AddLayerNorm || AddRmsNorm ||
-        LayerNormBackwardResidual || RmsNormBackwardResidual || Add || AddScaled || ResidualBackward || Dot;
+    public bool Any => Mask != 0;
+
+    /// <summary>One bit per helper: equal masks, equal helper text (for a given width).</summary>
+    public int Mask =>
+        (LayerNormForward ? 1 : 0) | (LayerNormBackward ? 2 : 0) | (RmsNormForward ? 4 : 0) | (RmsNormBackward ? 8 : 0) |
+        (AddLayerNorm ? 16 : 0) | (AddRmsNorm ? 32 : 0) | (LayerNormBackwardResidual ? 64 : 0) | (RmsNormBackwardResidual ? 128 : 0) |
+        (Add ? 256 : 0) | (AddScaled ? 512 : 0) | (ResidualBackward ? 1024 : 0) | (Dot ? 2048 : 0);
 }

@@ -186,7 +186,7 @@ internal static class ModelEmitter
                 LayerNormForward = spec.FinalNorm == NormKind.LayerNorm, LayerNormBackward = spec.FinalNorm == NormKind.LayerNorm,
                 RmsNormForward = spec.FinalNorm == NormKind.RMSNorm, RmsNormBackward = spec.FinalNorm == NormKind.RMSNorm,
             });
-        return w.ToString();
+        return w.Complete();
     }
 
     private static void Slices(IndentedWriter w, ModelSpec spec, int c, bool hasNorm)

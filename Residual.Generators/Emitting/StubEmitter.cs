@@ -47,7 +47,7 @@ internal static class StubEmitter
             w.Line($"void {R}IBlock.Backward(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> dy, global::System.Span<float> dx, global::System.Span<float> activations, global::System.Span<float> scratch, int batch, int time) => {exception};");
         }
         BlockEmitter.CloseNamespace(w, spec.Namespace);
-        return w.ToString();
+        return w.Complete();
     }
 
     public static string EmitModel(ModelSpec spec, StubSpec stub)
@@ -99,7 +99,7 @@ internal static class StubEmitter
             w.Outdent();
             w.Line("}");
         }
-        return w.ToString();
+        return w.Complete();
     }
 
     private static void Header(IndentedWriter w, string kind, string name, StubSpec stub)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -425,7 +426,7 @@ internal static class DeclarationReader
         var broken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in symbol.GetAttributes())
         {
-            if (a.AttributeClass is not { } c || c.ContainingNamespace?.ToDisplayString() != "Residual" || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
+            if (a.AttributeClass is not { } c || !IsResidualNamespace(c.ContainingNamespace) || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
             string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
             seen.TryGetValue(c.Name, out int applied);
             seen[c.Name] = applied + 1;
@@ -606,9 +607,24 @@ internal static class DeclarationReader
     internal static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
     {
         foreach (var a in symbol.GetAttributes())
-            if (a.AttributeClass is { } c && c.ToDisplayString() == metadataName) return a;
+            if (a.AttributeClass is { } c && IsNamed(c, metadataName)) return a;
         return null;
     }
+
+    /// <summary>
+    /// <c>type.ToDisplayString() == metadataName</c>, building the display string only when the simple name already
+    /// matches (the display string ends with it): a block's properties are asked for each attribute several times.
+    /// </summary>
+    internal static bool IsNamed(INamedTypeSymbol type, string metadataName)
+    {
+        string name = type.Name;
+        int start = metadataName.Length - name.Length;
+        if (start < 0 || (start > 0 && metadataName[start - 1] != '.') || string.CompareOrdinal(metadataName, start, name, 0, name.Length) != 0) return false;
+        return type.ToDisplayString() == metadataName;
+    }
+
+    /// <summary>Whether <paramref name="ns"/> is the top-level namespace <c>Residual</c> (its display string is <c>Residual</c>).</summary>
+    private static bool IsResidualNamespace(INamespaceSymbol? ns) => ns is { Name: "Residual", ContainingNamespace.IsGlobalNamespace: true };
 
     /// <summary>As <see cref="FindAttribute(ISymbol, string)"/>, looking at base classes too when <paramref name="inherited"/>.</summary>
     internal static AttributeData? FindAttribute(INamedTypeSymbol type, string metadataName, bool inherited)
@@ -702,10 +718,31 @@ internal static class DeclarationReader
         var parts = new List<string>();
         foreach (var a in property.GetAttributes())
         {
-            if (a.AttributeClass?.ContainingNamespace?.ToDisplayString() != "Residual") continue;
+            if (!IsResidualNamespace(a.AttributeClass?.ContainingNamespace)) continue;
             if (a.ApplicationSyntaxReference?.GetSyntax(ct) is AttributeSyntax syntax)
-                parts.Add("[" + Regex.Replace(syntax.ToString(), @"\s+", " ") + "]");
+                parts.Add("[" + CollapseWhitespace(syntax.ToString()) + "]");
         }
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Every run of white space (what the regex <c>\s+</c> matches: <see cref="char.IsWhiteSpace(char)"/>) as one space.</summary>
+    private static string CollapseWhitespace(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        bool inSpace = false;
+        foreach (char c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                if (!inSpace) sb.Append(' ');
+                inSpace = true;
+            }
+            else
+            {
+                sb.Append(c);
+                inSpace = false;
+            }
+        }
+        return sb.ToString();
     }
 }

@@ -19,8 +19,9 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
 
     public T this[int index] => _items![index];
 
+    // The same array is equal without a walk: a cached value compared with itself is the common case in the pipeline.
     public bool Equals(EquatableArray<T> other) =>
-        (_items ?? Array.Empty<T>()).AsSpan().SequenceEqual((other._items ?? Array.Empty<T>()).AsSpan());
+        ReferenceEquals(_items, other._items) || (_items ?? Array.Empty<T>()).AsSpan().SequenceEqual((other._items ?? Array.Empty<T>()).AsSpan());
 
     public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
 
