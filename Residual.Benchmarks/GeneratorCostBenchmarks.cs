@@ -20,7 +20,9 @@ namespace Residual.Benchmarks;
 /// <remarks>
 /// <para><b>Cold</b>: a new driver over a new compilation (a build, or the IDE opening the project): every declaration
 /// is bound, read and emitted. <b>Incremental</b>: a driver that has already run, over the compilation after an edit
-/// in another file that declares nothing (a comment added, or a method body changed): what every keystroke costs.</para>
+/// in another file that declares nothing (a comment added, or a method body changed): what every keystroke costs.
+/// Both also over a compilation whose declarations are already bound (<see cref="Project.Bind"/>, as the compiler or
+/// the IDE has done for its own diagnostics): what is left is the generator's own work, not Roslyn's binding.</para>
 /// <para><c>dotnet run --project Residual.Benchmarks -c Release -- --filter '*GeneratorCost*'</c>; a quick table of
 /// medians with <c>dotnet run --project Residual.Benchmarks -c Release -- generator-cost</c>.</para>
 /// </remarks>
@@ -48,6 +50,15 @@ public class GeneratorCostBenchmarks
     /// <summary>The driver that has run, over a new compilation with a comment added in the other file.</summary>
     [Benchmark]
     public GeneratorDriver IncrementalComment() => _ran.RunGenerators(_project.WithComment(_edit++));
+
+    private CSharpCompilation _boundEdit = null!;
+
+    [IterationSetup(Target = nameof(IncrementalCommentBound))]
+    public void BindEdit() => _boundEdit = Project.Bind(_project.WithComment(_edit++));
+
+    /// <summary>As <see cref="IncrementalComment"/>, the edited compilation's declarations bound before (the generator's own work).</summary>
+    [Benchmark]
+    public GeneratorDriver IncrementalCommentBound() => _ran.RunGenerators(_boundEdit);
 
     /// <summary>The driver that has run, over a new compilation with a method body changed in the other file.</summary>
     [Benchmark]
@@ -89,6 +100,17 @@ public class GeneratorCostBenchmarks
             return project;
         }
 
+        /// <summary>
+        /// <paramref name="compilation"/> with its declarations bound (types, members, their attributes; not method
+        /// bodies), as the compiler's declaration diagnostics bind them, and as the IDE has by the time the user types:
+        /// the generator then reads symbols that are already complete.
+        /// </summary>
+        public static T Bind<T>(T compilation) where T : Compilation
+        {
+            compilation.GetDeclarationDiagnostics();
+            return compilation;
+        }
+
         /// <summary>A driver as the build and the IDE create it (no step tracking).</summary>
         public GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create(_generators, parseOptions: _parse);
 
@@ -119,14 +141,14 @@ public class GeneratorCostBenchmarks
 
     /// <summary>
     /// Prints, for each case, the median wall time over <paramref name="runs"/> runs (after warm-up) and the mean CPU time
-    /// of the running thread (from <c>/proc/thread-self/stat</c>, Linux only): on a shared machine the wall time includes
+    /// of the running thread (<c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>, Linux only): on a shared machine the wall time includes
     /// waiting for a core, the thread's CPU time much less so. With the load average at the time.
     /// </summary>
     public static void Report(int runs = 15)
     {
         Console.WriteLine($"generator: {GeneratorPath()}");
         Console.WriteLine($"generator cost, ms: median wall time of {runs} runs after 3 warm-up runs / mean thread CPU time; source: AnalyzerCostBenchmarks.Source(n), a model per 10 blocks");
-        Console.WriteLine($"{"blocks",6} {"cold",15} {"cold, bound",15} {"comment",15} {"method body",15}   load average");
+        Console.WriteLine($"{"blocks",6} {"cold",15} {"cold, bound",15} {"comment",15} {"comment, bound",15} {"method body",15}   load average");
         foreach (int blocks in new[] { 1, 10, 200 })
         {
             var project = Project.Create(blocks);
@@ -136,8 +158,10 @@ public class GeneratorCostBenchmarks
             // The same compilation every run: its declarations are bound already, so this is the generator's own work.
             var bound = Measure(runs, () => project.Compilation, c => project.NewDriver().RunGenerators(c));
             var comment = Measure(runs, () => project.WithComment(edit++), c => ran.RunGenerators(c));
+            // The same edit, its declarations bound before the timed run: the generator's own incremental work.
+            var commentBound = Measure(runs, () => Project.Bind(project.WithComment(edit++)), c => ran.RunGenerators(c));
             var body = Measure(runs, () => project.WithMethodBody(edit++), c => ran.RunGenerators(c));
-            Console.WriteLine($"{blocks,6} {cold,15} {bound,15} {comment,15} {body,15}   {LoadAverage()}");
+            Console.WriteLine($"{blocks,6} {cold,15} {bound,15} {comment,15} {commentBound,15} {body,15}   {LoadAverage()}");
         }
     }
 
@@ -146,7 +170,8 @@ public class GeneratorCostBenchmarks
     /// names, the hints) and in the source outputs (emitting), summed over the step's runs; median of <paramref name="runs"/>.
     /// </summary>
     /// <param name="blocks">Blocks declared.</param>
-    /// <param name="mode"><c>new</c> (cold), <c>bound</c> (cold over a bound compilation) or <c>comment</c> (incremental, a comment added in the other file).</param>
+    /// <param name="mode"><c>new</c> (cold), <c>bound</c> (cold over a bound compilation), <c>comment</c> (incremental, a comment added in
+    /// the other file) or <c>comment-bound</c> (the same, the edited compilation's declarations bound before).</param>
     /// <param name="runs">Runs measured, after two warm-up runs.</param>
     public static void Breakdown(int blocks, string mode, int runs = 9)
     {
@@ -161,7 +186,8 @@ public class GeneratorCostBenchmarks
                 "new" => project.NewDriver(tracking).RunGenerators(project.Compilation.Clone()),
                 "bound" => project.NewDriver(tracking).RunGenerators(project.Compilation),
                 "comment" => ran.RunGenerators(project.WithComment(i)),
-                _ => throw new ArgumentException($"Expected new, bound or comment; got '{mode}'.", nameof(mode)),
+                "comment-bound" => ran.RunGenerators(Project.Bind(project.WithComment(i))),
+                _ => throw new ArgumentException($"Expected new, bound, comment or comment-bound; got '{mode}'.", nameof(mode)),
             }).GetRunResult().Results.Single();
             if (i < 2) continue;
             foreach (var (name, steps) in result.TrackedSteps.Concat(result.TrackedOutputSteps))
@@ -179,10 +205,52 @@ public class GeneratorCostBenchmarks
     }
 
     /// <summary>
+    /// The reader alone, without the driver: <c>DeclarationReader.ReadBlock</c> and <c>ReadModel</c> (internal to the
+    /// generator, so called by reflection) over every declaration of a compilation whose declarations are bound, which is
+    /// what an unrelated edit repeats for each declaration. Prints the median wall time and mean thread CPU time of a
+    /// pass over all declarations, and per declaration in microseconds.
+    /// </summary>
+    /// <param name="blocks">Blocks declared (a model per tenth block).</param>
+    /// <param name="runs">Passes measured, after 3 warm-up passes.</param>
+    public static void ReadProfile(int blocks, int runs = 41)
+    {
+        var project = Project.Create(blocks);
+        var compilation = Project.Bind(project.Compilation);
+        var reader = System.Reflection.Assembly.LoadFrom(GeneratorPath()).GetType("Residual.Generators.Reading.DeclarationReader", throwOnError: true)!;
+        Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object> Read(string name) =>
+            (Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object>)Delegate.CreateDelegate(
+                typeof(Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object>),
+                reader.GetMethod(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)!);
+        INamedTypeSymbol Type(string name) =>
+            compilation.GetTypeByMetadataName("Bench." + name) ?? throw new InvalidOperationException($"No type Bench.{name}.");
+        var blockTypes = Enumerable.Range(0, blocks).Select(i => Type($"Block{i}")).ToArray();
+        var modelTypes = Enumerable.Range(0, blocks).Where(i => i % 10 == 0).Select(i => Type($"Model{i}")).ToArray();
+        Console.WriteLine($"generator: {GeneratorPath()}");
+        Console.WriteLine($"DeclarationReader on a bound compilation, {blocks} blocks: median wall / mean thread CPU of a pass over all declarations ({runs} passes after 3 warm-ups); load average {LoadAverage()}");
+        foreach (var (name, types) in new[] { ("ReadBlock", blockTypes), ("ReadModel", modelTypes) })
+        {
+            var read = Read(name);
+            var (wall, cpu) = Time(runs, () => 0, _ =>
+            {
+                foreach (var type in types) read(type, compilation, default);
+            });
+            Console.WriteLine($"  {name}: {types.Length} declarations, {wall:F3} / {cpu:F2} ms per pass = {1000 * wall / types.Length:F1} / {1000 * cpu / types.Length:F1} µs per declaration");
+        }
+    }
+
+    /// <summary>
     /// "wall / cpu" milliseconds of <paramref name="run"/>, each over a value from <paramref name="prepare"/> (not timed):
     /// the median wall time, and the thread's CPU time over all runs divided by their number.
     /// </summary>
     private static string Measure<T>(int runs, Func<T> prepare, Action<T> run)
+    {
+        var (wall, cpu) = Time(runs, prepare, run);
+        string cpuText = double.IsNaN(cpu) ? "n/a" : cpu.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        return $"{wall.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} / {cpuText}";
+    }
+
+    /// <summary>Median wall time and mean thread CPU time (ms) of <paramref name="runs"/> runs after 3 warm-up runs.</summary>
+    private static (double Wall, double Cpu) Time<T>(int runs, Func<T> prepare, Action<T> run)
     {
         for (int i = 0; i < 3; i++) run(prepare());
         var times = new List<double>();
@@ -197,20 +265,30 @@ public class GeneratorCostBenchmarks
             cpu += ThreadCpuMilliseconds() - cpuStart;
         }
         times.Sort();
-        string cpuText = double.IsNaN(cpu) ? "n/a" : (cpu / runs).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-        return $"{times[times.Count / 2].ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} / {cpuText}";
+        return (times[times.Count / 2], cpu / runs);
     }
 
-    /// <summary>User + system CPU time of the calling thread (10 ms ticks; NaN where /proc is missing).</summary>
+    /// <summary>
+    /// CPU time of the calling thread in milliseconds, from <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c> (nanosecond
+    /// resolution: <c>/proc/thread-self/stat</c> counts 10 ms ticks, coarser than a sub-millisecond run); NaN off Linux.
+    /// </summary>
     private static double ThreadCpuMilliseconds()
     {
-        const string stat = "/proc/thread-self/stat";
-        if (!File.Exists(stat)) return double.NaN;
-        string text = File.ReadAllText(stat);
-        // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
-        var fields = text.Substring(text.LastIndexOf(')') + 2).Split(' ');
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
+        if (!OperatingSystem.IsLinux()) return double.NaN;
+        return ClockGetTime(ClockThreadCpuTime, out var t) == 0 ? t.Seconds * 1e3 + t.Nanoseconds / 1e6 : double.NaN;
     }
+
+    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec time);
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

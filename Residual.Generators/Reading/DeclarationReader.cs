@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -167,7 +166,12 @@ internal static class DeclarationReader
                 KnownNames.Residual, "Alpha"));
     }
 
-    private static bool HasNamed(AttributeData a, string name) => a.NamedArguments.Any(kv => kv.Key == name);
+    private static bool HasNamed(AttributeData a, string name)
+    {
+        foreach (var kv in a.NamedArguments)
+            if (kv.Key == name) return true;
+        return false;
+    }
 
     public static ModelSpec ReadModel(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
     {
@@ -324,8 +328,10 @@ internal static class DeclarationReader
         var placement = preAttr is not null ? Placement.Pre : postAttr is not null ? Placement.Post : Placement.None;
         var normAttr = preAttr ?? postAttr;
         int norm = normAttr is null ? 0 : CtorInt(normAttr, 1);
-        if (normAttr is not null && norm is not (1 or 2) && !broken.Contains(normAttr.AttributeClass!.ToDisplayString()))
-            Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).", normAttr.AttributeClass!.ToDisplayString(), "#0");
+        // The attribute's display string is the name it was found by.
+        string normName = preAttr is not null ? KnownNames.PreNorm : KnownNames.PostNorm;
+        if (normAttr is not null && norm is not (1 or 2) && !broken.Contains(normName))
+            Problem(ProblemCodes.InvalidSize, $"The norm on '{name}' must be Norm.LayerNorm or Norm.RMSNorm (got {norm}).", normName, "#0");
 
         double scale = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Scale", 1.0);
         double alpha = residualAttr is null ? 1.0 : NamedDouble(residualAttr, "Alpha", 1.0);
@@ -344,13 +350,20 @@ internal static class DeclarationReader
             _ => SnakeCase(name),
         };
 
+        string sublayerTypeName = sublayerType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability. The property
+        // is usually of the sublayer's own type; for a top-level non-generic type without '?' that is the same text.
+        string propertyTypeName =
+            sublayerType is { Arity: 0, ContainingType: null } && property.Type.NullableAnnotation != NullableAnnotation.Annotated
+            && SymbolEqualityComparer.Default.Equals(property.Type, sublayerType)
+                ? sublayerTypeName
+                : property.Type.ToDisplayString(s_nullableFullyQualified);
         return new SublayerSpec(
             name,
             AccessibilityAsWritten(property, ct),
             IsNew(property, ct),
-            // Keep a '?' the user wrote: the implementing declaration must match the definition's nullability.
-            property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
-            sublayerType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            propertyTypeName,
+            sublayerTypeName,
             kind, placement, (NormKind)(placement == Placement.None ? 0 : norm),
             residualAttr is not null, scale, learnable, alpha,
             kind == SublayerKind.Attention ? heads : 0,
@@ -358,6 +371,9 @@ internal static class DeclarationReader
             (ActivationKind)(kind == SublayerKind.FeedForward ? activation : 0),
             prefix, DeclarationText(property, ct));
     }
+
+    private static readonly SymbolDisplayFormat s_nullableFullyQualified =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     /// <summary>[Residual], [Plain], [PreNorm] or [PostNorm] on a property without [Sublayer] wires nothing: say so rather than ignore it.</summary>
     private static void CheckWiringWithoutSublayer(IPropertySymbol property, List<SpecProblem> problems)
@@ -422,43 +438,58 @@ internal static class DeclarationReader
     /// </summary>
     private static HashSet<string> CheckAttributes(ISymbol symbol, List<SpecProblem> problems, string member, CancellationToken ct)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var broken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var a in symbol.GetAttributes())
+        HashSet<string>? broken = null;
+        var attributes = symbol.GetAttributes();
+        for (int i = 0; i < attributes.Length; i++)
         {
+            var a = attributes[i];
             if (a.AttributeClass is not { } c || !IsResidualNamespace(c.ContainingNamespace) || !c.Name.EndsWith("Attribute", StringComparison.Ordinal)) continue;
-            string shown = c.Name.Substring(0, c.Name.Length - "Attribute".Length);
-            seen.TryGetValue(c.Name, out int applied);
-            seen[c.Name] = applied + 1;
+            // Earlier applications of the same attribute (a handful of attributes: counting them beats a dictionary per symbol).
+            int applied = 0;
+            for (int j = 0; j < i; j++)
+                if (attributes[j].AttributeClass is { } earlier && earlier.Name == c.Name && IsResidualNamespace(earlier.ContainingNamespace)) applied++;
             if (applied > 0)
             {
                 // The compiler reports CS0579 too; RES0012 says which one to remove, on the repeated application ("@k").
                 problems.Add(new SpecProblem(ProblemCodes.DuplicateAttribute, member,
-                    $"[{shown}] is applied {applied + 1} times to '{(member.Length > 0 ? member : symbol.Name)}'; remove the repeated one.",
+                    $"[{Shown(c)}] is applied {applied + 1} times to '{(member.Length > 0 ? member : symbol.Name)}'; remove the repeated one.",
                     c.ToDisplayString(), "@" + applied.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                broken.Add(c.ToDisplayString());
+                (broken ??= new HashSet<string>(StringComparer.Ordinal)).Add(c.ToDisplayString());
             }
             else if (HasErrors(a, ct))
             {
-                problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{shown}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
-                broken.Add(c.ToDisplayString());
+                problems.Add(new SpecProblem(ProblemCodes.CompilerError, member, $"[{Shown(c)}] on '{(member.Length > 0 ? member : symbol.Name)}' has errors (see the compiler's diagnostics); nothing is generated until they are fixed."));
+                (broken ??= new HashSet<string>(StringComparer.Ordinal)).Add(c.ToDisplayString());
             }
         }
-        return broken;
+        return broken ?? s_noneBroken;
+
+        static string Shown(INamedTypeSymbol c) => c.Name.Substring(0, c.Name.Length - "Attribute".Length);
     }
+
+    /// <summary>What <see cref="CheckAttributes"/> returns for a symbol whose attributes are all sound; never modified (callers only ask <c>Contains</c>).</summary>
+    private static readonly HashSet<string> s_noneBroken = new(StringComparer.Ordinal);
 
     private static bool HasErrors(AttributeData a, CancellationToken ct)
     {
         if (a.AttributeClass is null || a.AttributeClass.TypeKind == TypeKind.Error || a.AttributeConstructor is null) return true;
         foreach (var arg in a.ConstructorArguments) if (IsError(arg)) return true;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var kv in a.NamedArguments)
-            if (!names.Add(kv.Key) || IsError(kv.Value)) return true;
+        var namedArguments = a.NamedArguments;
+        for (int i = 0; i < namedArguments.Length; i++)
+        {
+            if (IsError(namedArguments[i].Value)) return true;
+            // Given twice (a handful of arguments at most: a quadratic search beats allocating a set).
+            for (int j = 0; j < i; j++)
+                if (namedArguments[j].Key == namedArguments[i].Key) return true;
+        }
         if (a.ApplicationSyntaxReference?.GetSyntax(ct) is AttributeSyntax syntax)
         {
             if (syntax.ContainsDiagnostics) return true;
-            int named = syntax.ArgumentList?.Arguments.Count(x => x.NameEquals is not null) ?? 0;
-            if (named != a.NamedArguments.Length) return true;
+            int named = 0;
+            if (syntax.ArgumentList is { } list)
+                foreach (var argument in list.Arguments)
+                    if (argument.NameEquals is not null) named++;
+            if (named != namedArguments.Length) return true;
         }
         return false;
     }
@@ -507,11 +538,15 @@ internal static class DeclarationReader
     {
         if (generated.Contains(type.Name))
             problems.Add(new SpecProblem(ProblemCodes.InvalidType, "", $"The {what} class '{type.Name}' is named like a member the generator declares on it; rename the class."));
-        // The user's members only: analyzers see the compilation with the generated members already added.
-        var declared = type.GetMembers().Where(m => !m.IsImplicitlyDeclared && !IsGenerated(m)).Select(m => m.Name).Distinct();
-        foreach (var name in declared.OrderBy(n => n, StringComparer.Ordinal))
-            if (generated.Contains(name))
-                problems.Add(new SpecProblem(ProblemCodes.InvalidMember, name, $"'{name}' is a name the generator declares on the {what} '{type.Name}' (reserved); rename the member."));
+        // The user's members only: analyzers see the compilation with the generated members already added. The name is
+        // looked up first: whether a member is generated is the costlier question, and a clash is rare.
+        List<string>? clashes = null;
+        foreach (var m in type.GetMembers())
+            if (generated.Contains(m.Name) && !m.IsImplicitlyDeclared && !IsGenerated(m) && !(clashes ??= []).Contains(m.Name)) clashes.Add(m.Name);
+        if (clashes is null) return;
+        clashes.Sort(StringComparer.Ordinal);
+        foreach (var name in clashes)
+            problems.Add(new SpecProblem(ProblemCodes.InvalidMember, name, $"'{name}' is a name the generator declares on the {what} '{type.Name}' (reserved); rename the member."));
     }
 
     /// <summary>
@@ -612,15 +647,27 @@ internal static class DeclarationReader
     }
 
     /// <summary>
-    /// <c>type.ToDisplayString() == metadataName</c>, building the display string only when the simple name already
-    /// matches (the display string ends with it): a block's properties are asked for each attribute several times.
+    /// <c>type.ToDisplayString() == metadataName</c> for a dotted name of plain identifiers (every name in
+    /// <see cref="KnownNames"/> an attribute is looked up by), without building the display string, which an unrelated
+    /// edit would otherwise pay for every attribute of every declaration: the display string is the names of the
+    /// containing namespaces and types joined by dots, so it equals such a name exactly when the type and each
+    /// container, innermost first, is named by the next segment from the right, none of them generic, and the
+    /// containers end at the global namespace.
     /// </summary>
     internal static bool IsNamed(INamedTypeSymbol type, string metadataName)
     {
-        string name = type.Name;
-        int start = metadataName.Length - name.Length;
-        if (start < 0 || (start > 0 && metadataName[start - 1] != '.') || string.CompareOrdinal(metadataName, start, name, 0, name.Length) != 0) return false;
-        return type.ToDisplayString() == metadataName;
+        ISymbol? symbol = type;
+        int end = metadataName.Length;
+        while (true)
+        {
+            if (symbol is INamedTypeSymbol named ? named.Arity != 0 : symbol is not INamespaceSymbol { IsGlobalNamespace: false }) return false;
+            int dot = metadataName.LastIndexOf('.', end - 1);
+            string name = symbol.Name;
+            if (name.Length != end - dot - 1 || string.CompareOrdinal(metadataName, dot + 1, name, 0, name.Length) != 0) return false;
+            symbol = (ISymbol?)symbol.ContainingType ?? symbol.ContainingNamespace;
+            if (dot < 0) return symbol is null or INamespaceSymbol { IsGlobalNamespace: true };
+            end = dot;
+        }
     }
 
     /// <summary>Whether <paramref name="ns"/> is the top-level namespace <c>Residual</c> (its display string is <c>Residual</c>).</summary>
@@ -703,14 +750,31 @@ internal static class DeclarationReader
     {
         foreach (var r in property.DeclaringSyntaxReferences)
             if (r.GetSyntax(ct) is PropertyDeclarationSyntax p)
-                return string.Join(" ", p.Modifiers
-                    .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.InternalKeyword))
-                    .Select(m => m.Text));
+            {
+                string written = "";
+                foreach (var m in p.Modifiers)
+                    if (m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.InternalKeyword))
+                        written = written.Length == 0 ? m.Text : written + " " + m.Text;
+                return written;
+            }
         return "";
     }
 
-    private static string SnakeCase(string name) =>
-        Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
+    /// <summary>
+    /// An underscore before every ASCII capital that follows an ASCII lower-case letter or digit, then lower-cased
+    /// (the regex replacement <c>(?&lt;=[a-z0-9])([A-Z])</c> → <c>_$1</c>, without the regex machinery).
+    /// </summary>
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (i > 0 && c is >= 'A' and <= 'Z' && name[i - 1] is (>= 'a' and <= 'z') or (>= '0' and <= '9')) sb.Append('_');
+            sb.Append(c);
+        }
+        return sb.ToString().ToLowerInvariant();
+    }
 
     /// <summary>The property's Residual attributes as written, whitespace collapsed, for the generated comments.</summary>
     private static string DeclarationText(IPropertySymbol property, CancellationToken ct)
@@ -728,6 +792,11 @@ internal static class DeclarationReader
     /// <summary>Every run of white space (what the regex <c>\s+</c> matches: <see cref="char.IsWhiteSpace(char)"/>) as one space.</summary>
     private static string CollapseWhitespace(string text)
     {
+        // Usually there is nothing to collapse: single spaces only.
+        bool collapsed = true;
+        for (int i = 0; i < text.Length && collapsed; i++)
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || (i > 0 && char.IsWhiteSpace(text[i - 1])))) collapsed = false;
+        if (collapsed) return text;
         var sb = new StringBuilder(text.Length);
         bool inSpace = false;
         foreach (char c in text)
