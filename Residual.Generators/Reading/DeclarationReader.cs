@@ -40,9 +40,6 @@ internal static class DeclarationReader
         var warnings = new List<SpecProblem>();
         var blockResidual = ReadBlockResidual(type, inSource, broken, problems, warnings);
 
-        var attention = compilation.GetTypeByMetadataName(KnownNames.AttentionType);
-        var feedForward = compilation.GetTypeByMetadataName(KnownNames.FeedForwardType);
-        var sublayerBase = compilation.GetTypeByMetadataName(KnownNames.SublayerBase);
 
         var sublayers = new List<SublayerSpec>();
         var kindCounts = new Dictionary<SublayerKind, int>();
@@ -57,7 +54,7 @@ internal static class DeclarationReader
                 if (inSource) CheckWiringWithoutSublayer(property, problems);
                 continue;
             }
-            var spec = ReadSublayer(property, sublayerAttr, width, inSource, attention, feedForward, sublayerBase, kindCounts, problems, warnings, ct);
+            var spec = ReadSublayer(property, sublayerAttr, width, inSource, compilation, kindCounts, problems, warnings, ct);
             if (spec is not null) sublayers.Add(spec);
             bool pre = FindAttribute(property, KnownNames.PreNorm) is not null, post = FindAttribute(property, KnownNames.PostNorm) is not null;
             if (pre != post) placements.Add((property.Name, pre ? Placement.Pre : Placement.Post));
@@ -94,7 +91,7 @@ internal static class DeclarationReader
         };
         if (inSource && problems.Count == 0)
         {
-            var (generated, duplicates) = GeneratedNames.ForBlock(block);
+            var (generated, duplicates) = BlockNamesCache.ForBlock(block);
             CheckNames(type, "block", generated, problems);
             foreach (var (member, name) in duplicates.Distinct())
                 problems.Add(new SpecProblem(ProblemCodes.InvalidMember, member, $"Sublayer '{member}' makes the generator declare '{name}', a name it already gives to another member of '{type.Name}'; rename the property."));
@@ -235,7 +232,7 @@ internal static class DeclarationReader
 
     private static SublayerSpec? ReadSublayer(
         IPropertySymbol property, AttributeData sublayerAttr, int width, bool inSource,
-        INamedTypeSymbol? attention, INamedTypeSymbol? feedForward, INamedTypeSymbol? sublayerBase,
+        Compilation compilation,
         Dictionary<SublayerKind, int> kindCounts, List<SpecProblem> problems, List<SpecProblem> warnings, CancellationToken ct)
     {
         string name = property.Name;
@@ -269,9 +266,9 @@ internal static class DeclarationReader
                 warnings.Add(new SpecProblem(ProblemCodes.ResidualAroundBlock, name,
                     $"[Residual] on '{name}' wraps the whole block '{sublayerType.Name}', not each of its sublayers; move it onto each sublayer.", KnownNames.Residual));
         }
-        else if (SymbolEqualityComparer.Default.Equals(sublayerType, attention)) kind = SublayerKind.Attention;
-        else if (SymbolEqualityComparer.Default.Equals(sublayerType, feedForward)) kind = SublayerKind.FeedForward;
-        else if (!DerivesFrom(sublayerType, sublayerBase) || sublayerType.IsAbstract || sublayerType.IsGenericType
+        else if (IsKnownType(sublayerType, KnownNames.AttentionType, compilation)) kind = SublayerKind.Attention;
+        else if (IsKnownType(sublayerType, KnownNames.FeedForwardType, compilation)) kind = SublayerKind.FeedForward;
+        else if (!DerivesFrom(sublayerType, KnownNames.SublayerBase, compilation) || sublayerType.IsAbstract || sublayerType.IsGenericType
                  || !sublayerType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal))
         {
             Problem(ProblemCodes.NotASublayer, $"'{sublayerType.Name}' in [Sublayer] on '{name}' is not a sublayer: it must be a non-abstract, non-generic class deriving from Residual.Sublayer with a parameterless constructor.", KnownNames.Sublayer, "#0");
@@ -686,11 +683,19 @@ internal static class DeclarationReader
         symbol.DeclaringSyntaxReferences.Length > 0
         && symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.EndsWith(HintNames.Suffix, StringComparison.Ordinal));
 
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+    /// <summary>
+    /// Whether <paramref name="type"/> is <c>compilation.GetTypeByMetadataName(metadataName)</c> (a plain dotted name). The
+    /// lookup searches every referenced assembly the first time a compilation is asked (≈ 0.1 ms, and every edit makes a new
+    /// compilation), so it is made only for a type of that name: no other type can be the one it finds.
+    /// </summary>
+    private static bool IsKnownType(INamedTypeSymbol type, string metadataName, Compilation compilation) =>
+        IsNamed(type, metadataName) && SymbolEqualityComparer.Default.Equals(type, compilation.GetTypeByMetadataName(metadataName));
+
+    /// <summary>Whether a base class of <paramref name="type"/> is the compilation's type of <paramref name="metadataName"/> (see <see cref="IsKnownType"/>).</summary>
+    private static bool DerivesFrom(INamedTypeSymbol type, string metadataName, Compilation compilation)
     {
-        if (baseType is null) return false;
         for (var t = type.BaseType; t is not null; t = t.BaseType)
-            if (SymbolEqualityComparer.Default.Equals(t, baseType)) return true;
+            if (IsKnownType(t, metadataName, compilation)) return true;
         return false;
     }
 
@@ -776,6 +781,12 @@ internal static class DeclarationReader
         return sb.ToString().ToLowerInvariant();
     }
 
+    /// <summary>
+    /// An attribute's text for <see cref="DeclarationText"/>, by syntax node: a file that did not change keeps its nodes
+    /// from one compilation to the next, so an edit elsewhere finds the text made before.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AttributeSyntax, string> s_attributeTexts = new();
+
     /// <summary>The property's Residual attributes as written, whitespace collapsed, for the generated comments.</summary>
     private static string DeclarationText(IPropertySymbol property, CancellationToken ct)
     {
@@ -784,7 +795,7 @@ internal static class DeclarationReader
         {
             if (!IsResidualNamespace(a.AttributeClass?.ContainingNamespace)) continue;
             if (a.ApplicationSyntaxReference?.GetSyntax(ct) is AttributeSyntax syntax)
-                parts.Add("[" + CollapseWhitespace(syntax.ToString()) + "]");
+                parts.Add(s_attributeTexts.GetValue(syntax, static node => "[" + CollapseWhitespace(node.ToString()) + "]"));
         }
         return string.Join(" ", parts);
     }
