@@ -131,6 +131,12 @@ public sealed class SuppressionAndBuildTests
         { "RES0007", MissingResidual.Replace("[PreNorm(Norm.LayerNorm)]", "[Residual]").Replace("typeof(FeedForward)", "typeof(string)").Replace("partial FeedForward", "partial string") },
         { "RES0013", MissingResidual.Replace("[PreNorm(Norm.LayerNorm)]", "[Residual]").Replace("{ get; }", "{ get; set; }") },
         { "RES0015", DeepPostNorm(2).Replace("public partial class DeepLm", "[Residual]\npublic partial class DeepLm") },
+        // The refused model's stub keeps its size constants, so code using them (as the README's quick-start does)
+        // adds no CS0117; one the user declares is left to the user.
+        { "RES0002", MissingResidual + "\n[Model(Vocab = 5, Context = 4, Layers = 2)]\npublic partial class Lm : Transformer<Bad>;\n"
+                     + "public static class Uses { public static int Sum => Lm.Vocab + Lm.Context + Lm.Layers + Lm.Width; }\n" },
+        { "RES0002", MissingResidual + "\n[Model(Vocab = 5, Context = 4, Layers = 2)]\npublic partial class Lm : Transformer<Bad> { public const int Width = 7; }\n"
+                     + "public static class Uses { public static int Sum => Lm.Vocab + Lm.Width; }\n" },
     };
 
     /// <summary>

@@ -69,6 +69,15 @@ internal static class StubEmitter
                 w.Line("}");
                 w.Line();
             }
+            foreach (var name in stub.Constants)
+            {
+                // The declared values, valid or not: only so that code using them compiles; the model itself throws.
+                int value = name switch { "Vocab" => spec.Vocab, "Context" => spec.Context, "Layers" => spec.Layers, _ => spec.Block.Width };
+                w.Line($"/// <summary>{name} as declared (the model was not generated).</summary>");
+                w.Line(GeneratedCode);
+                w.Line($"public const int {name} = {value};");
+                w.Line();
+            }
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
             w.Line($"protected override long ActivationFloats(int batch, int time) => {exception};");

@@ -42,8 +42,15 @@ internal static class Stubs
         bool primary = type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax { ParameterList: not null });
         bool clash = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared && !IsGenerated(c)
             && c.Parameters.Length == 1 && c.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::Residual.ModelOptions");
-        return new StubSpec(Reason(problems), EquatableArray<StubProperty>.Empty, Constructor: !primary && !clash);
+        var constants = ModelConstants.Where(name => type.GetMembers(name).All(IsGenerated)).ToArray();
+        return new StubSpec(Reason(problems), EquatableArray<StubProperty>.Empty, Constructor: !primary && !clash)
+        {
+            Constants = new EquatableArray<string>(constants),
+        };
     }
+
+    /// <summary>The model's size constants a stub keeps (see <see cref="StubSpec.Constants"/>).</summary>
+    public static readonly string[] ModelConstants = { "Vocab", "Context", "Layers", "Width" };
 
     /// <summary>A stub can complete a top-level, non-generic partial class: exactly what RES0008 refuses otherwise.</summary>
     private static bool Completable(INamedTypeSymbol type, IReadOnlyList<SpecProblem> problems) =>

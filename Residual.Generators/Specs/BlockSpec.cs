@@ -21,7 +21,15 @@ internal sealed record StubProperty(string Modifiers, string Type, string Name, 
 /// </summary>
 /// <param name="Reason">The first error, <c>RES0002: Sublayer 'Mix' has no [Residual]; …</c>.</param>
 /// <param name="Constructor">Whether to declare the <c>(ModelOptions? options = null)</c> constructor (a model without one of its own).</param>
-internal sealed record StubSpec(string Reason, EquatableArray<StubProperty> Properties, bool Constructor);
+internal sealed record StubSpec(string Reason, EquatableArray<StubProperty> Properties, bool Constructor)
+{
+    /// <summary>
+    /// The size constants of a refused model (<c>Vocab</c>, <c>Context</c>, <c>Layers</c>, <c>Width</c>) that the user's
+    /// code does not declare itself: kept in the stub with their declared values, so that code using them (the
+    /// quick-start's <c>TinyGpt.Vocab</c>) does not add a CS0117 beside the RES error.
+    /// </summary>
+    public EquatableArray<string> Constants { get; init; } = EquatableArray<string>.Empty;
+}
 
 /// <summary>One residual around the whole block (<c>[Residual]</c> on the block class): <c>y = Alpha·x + Scale·Block(x)</c>.</summary>
 internal sealed record BlockResidualSpec(double Scale, bool LearnableScale, double Alpha);
