@@ -112,7 +112,6 @@ internal static class Declarations
         using System;
         using Residual;
 
-        // System.Collections.Generic is not imported: its Transformer<T> would make Residual.Transformer<TBlock> ambiguous.
         public sealed class WrappedMlp : Sublayer
         {
             private static readonly FeedForward s_inner = new(hidden: 24);
