@@ -50,7 +50,7 @@ internal static class Stubs
     }
 
     /// <summary>The model's size constants a stub keeps (see <see cref="StubSpec.Constants"/>).</summary>
-    public static readonly string[] ModelConstants = { "Vocab", "Context", "Layers", "Width" };
+    private static readonly string[] ModelConstants = { "Vocab", "Context", "Layers", "Width" };
 
     /// <summary>A stub can complete a top-level, non-generic partial class: exactly what RES0008 refuses otherwise.</summary>
     private static bool Completable(INamedTypeSymbol type, IReadOnlyList<SpecProblem> problems) =>
