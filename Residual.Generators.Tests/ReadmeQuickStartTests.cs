@@ -1,11 +1,5 @@
-using System;
-using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Residual.Generators.Tests.Infrastructure;
 using Xunit;
 
@@ -18,32 +12,13 @@ namespace Residual.Generators.Tests;
 /// </summary>
 public sealed class ReadmeQuickStartTests
 {
-    // What `dotnet new console` turns on through ImplicitUsings.
-    private const string ImplicitUsings = """
-        global using global::System;
-        global using global::System.Collections.Generic;
-        global using global::System.IO;
-        global using global::System.Linq;
-        global using global::System.Net.Http;
-        global using global::System.Threading;
-        global using global::System.Threading.Tasks;
-        """;
-
     [Fact]
     public void Readme_quick_start_builds_without_warnings_and_prints_a_falling_loss()
     {
-        string program = ReadmeBlocks()[0];
-        var trees = new[] { program, ImplicitUsings }
-            .Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: i == 0 ? "Program.cs" : "GlobalUsings.g.cs"))
-            .ToArray();
-        var compilation = CSharpCompilation.Create(
-            "QuickStart", trees, GeneratorHarness.References,
-            GeneratorHarness.CompilationOptions.WithOutputKind(OutputKind.ConsoleApplication));
-        var run = GeneratorHarness.RunOn(compilation);
-        run.AssertNoGeneratorException();
+        var run = ExampleBuild.Generate(ReadmeBlocks()[0], "QuickStart");
         run.AssertCleanCompilation();
 
-        string output = RunEntryPoint(run.Output);
+        string output = ExampleBuild.RunProgram(run, "The README's quick-start");
 
         var losses = Regex.Matches(output, @"loss (\d+\.\d+)").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(losses.Count >= 2, "The quick-start should print the loss at several steps; it printed:\n" + output);
@@ -60,7 +35,7 @@ public sealed class ReadmeQuickStartTests
     {
         var blocks = ReadmeBlocks();
         Assert.True(blocks.Count >= 2, "README.md should show an excerpt of generated code as its second C# block.");
-        var run = GeneratorHarness.Run(ImplicitUsings, blocks[0]);
+        var run = ExampleBuild.Generate(blocks[0], "QuickStart");
         string generated = run.Sources["GptBlock.Residual.g.cs"];
         var lines = new System.Collections.Generic.HashSet<string>(generated.Split('\n').Select(l => l.Trim()));
 
@@ -75,34 +50,5 @@ public sealed class ReadmeQuickStartTests
         var blocks = RepositoryFiles.CSharpBlocks(RepositoryFiles.Read("README.md"));
         Assert.True(blocks.Count > 0, "README.md has no ```csharp block.");
         return blocks;
-    }
-
-    /// <summary>Emits the program, runs its entry point in a collectible context, and returns what it wrote to the console.</summary>
-    private static string RunEntryPoint(Compilation compilation)
-    {
-        using var image = new MemoryStream();
-        var emitted = compilation.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        image.Position = 0;
-        var context = new AssemblyLoadContext("QuickStart", isCollectible: true);
-        var writer = new StringWriter();
-        var original = Console.Out;
-        try
-        {
-            var assembly = context.LoadFromStream(image);
-            Console.SetOut(writer);
-            var entry = assembly.EntryPoint ?? throw new InvalidOperationException("The quick-start has no entry point.");
-            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw new Xunit.Sdk.XunitException("The quick-start threw:\n" + e.InnerException);
-        }
-        finally
-        {
-            Console.SetOut(original);
-            context.Unload();
-        }
-        return writer.ToString();
     }
 }

@@ -6,14 +6,14 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Residual.Generators.Tests.Infrastructure;
 using Xunit;
 
-namespace Residual.Generators.Tests.Docs;
+namespace Residual.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Builds a docs example the way a user's project would (a console project from <c>dotnet new console</c>: implicit
-/// usings, nullable on, the generator and analyzers running), and runs a program in its own process.
+/// Builds an example (a docs page's, or the README's quick-start) the way a user's project would (a console project
+/// from <c>dotnet new console</c>: implicit usings, nullable on, the generator and analyzers running), and runs a
+/// program in its own process.
 /// </summary>
 public static class ExampleBuild
 {
@@ -83,14 +83,15 @@ public static class ExampleBuild
         var folder = Directory.CreateTempSubdirectory("residual-docs-");
         try
         {
-            string dll = Path.Combine(folder.FullName, "DocsExample.dll");
+            string name = run.Output.AssemblyName ?? "DocsExample";
+            string dll = Path.Combine(folder.FullName, name + ".dll");
             using (var file = File.Create(dll))
             {
                 var emitted = run.Output.Emit(file);
                 Assert.True(emitted.Success, $"{what} does not emit:\n" + string.Join("\n", emitted.Diagnostics));
             }
             File.Copy(typeof(BlockAttribute).Assembly.Location, Path.Combine(folder.FullName, "Residual.Runtime.dll"));
-            File.WriteAllText(Path.Combine(folder.FullName, "DocsExample.runtimeconfig.json"), $$"""
+            File.WriteAllText(Path.Combine(folder.FullName, name + ".runtimeconfig.json"), $$"""
                 { "runtimeOptions": { "tfm": "net10.0", "framework": { "name": "Microsoft.NETCore.App", "version": "{{Environment.Version}}" } } }
                 """);
             var start = new ProcessStartInfo(DotnetHost(), ["exec", dll])
