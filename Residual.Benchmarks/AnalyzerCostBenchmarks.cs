@@ -81,7 +81,7 @@ public class AnalyzerCostBenchmarks
         var compilation = CSharpCompilation.Create("AnalyzerCost", [CSharpSyntaxTree.ParseText(Source(Blocks), parse, path: "Blocks.cs")], references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
 
-        var file = new AnalyzerFileReference(GeneratorPath(), new Loader());
+        var file = GeneratorAssembly.Reference();
         var driver = CSharpGeneratorDriver.Create(file.GetGenerators(LanguageNames.CSharp).ToArray(), parseOptions: parse);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -109,22 +109,5 @@ public class AnalyzerCostBenchmarks
                     $"{result.GetAllDiagnostics().Length} diagnostics; whole GetAnalysisResultAsync {watch.Elapsed.TotalMilliseconds:F0} ms");
             }
         }
-    }
-
-    private static string GeneratorPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "Residual.Generators", "bin", "Release", "netstandard2.0", "Residual.Generators.dll");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("Build Residual.Generators in Release first (dotnet build Residual.Generators -c Release).");
-    }
-
-    private sealed class Loader : IAnalyzerAssemblyLoader
-    {
-        public void AddDependencyLocation(string fullPath) { }
-
-        public System.Reflection.Assembly LoadFromPath(string fullPath) => System.Reflection.Assembly.LoadFrom(fullPath);
     }
 }

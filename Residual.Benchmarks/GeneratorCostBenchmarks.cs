@@ -87,7 +87,7 @@ public class GeneratorCostBenchmarks
             var compilation = CSharpCompilation.Create("GeneratorCost",
                 [CSharpSyntaxTree.ParseText(AnalyzerCostBenchmarks.Source(blocks), parse, path: "Blocks.cs"), other], references,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
-            var generators = new AnalyzerFileReference(GeneratorPath(), new Loader()).GetGenerators(LanguageNames.CSharp).ToArray();
+            var generators = GeneratorAssembly.Reference().GetGenerators(LanguageNames.CSharp).ToArray();
             var project = new Project(compilation, other, generators);
 
             // The benchmark is only meaningful if the generator writes every file and the result compiles.
@@ -146,7 +146,7 @@ public class GeneratorCostBenchmarks
     /// </summary>
     public static void Report(int runs = 15)
     {
-        Console.WriteLine($"generator: {GeneratorPath()}");
+        Console.WriteLine($"generator: {GeneratorAssembly.Path()}");
         Console.WriteLine($"generator cost, ms: median wall time of {runs} runs after 3 warm-up runs / mean thread CPU time; source: AnalyzerCostBenchmarks.Source(n), a model per 10 blocks");
         Console.WriteLine($"{"blocks",6} {"cold",15} {"cold, bound",15} {"comment",15} {"comment, bound",15} {"method body",15}   load average");
         foreach (int blocks in new[] { 1, 10, 200 })
@@ -216,7 +216,7 @@ public class GeneratorCostBenchmarks
     {
         var project = Project.Create(blocks);
         var compilation = Project.Bind(project.Compilation);
-        var reader = System.Reflection.Assembly.LoadFrom(GeneratorPath()).GetType("Residual.Generators.Reading.DeclarationReader", throwOnError: true)!;
+        var reader = System.Reflection.Assembly.LoadFrom(GeneratorAssembly.Path()).GetType("Residual.Generators.Reading.DeclarationReader", throwOnError: true)!;
         Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object> Read(string name) =>
             (Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object>)Delegate.CreateDelegate(
                 typeof(Func<INamedTypeSymbol, Compilation, System.Threading.CancellationToken, object>),
@@ -225,7 +225,7 @@ public class GeneratorCostBenchmarks
             compilation.GetTypeByMetadataName("Bench." + name) ?? throw new InvalidOperationException($"No type Bench.{name}.");
         var blockTypes = Enumerable.Range(0, blocks).Select(i => Type($"Block{i}")).ToArray();
         var modelTypes = Enumerable.Range(0, blocks).Where(i => i % 10 == 0).Select(i => Type($"Model{i}")).ToArray();
-        Console.WriteLine($"generator: {GeneratorPath()}");
+        Console.WriteLine($"generator: {GeneratorAssembly.Path()}");
         Console.WriteLine($"DeclarationReader on a bound compilation, {blocks} blocks: median wall / mean thread CPU of a pass over all declarations ({runs} passes after 3 warm-ups); load average {LoadAverage()}");
         foreach (var (name, types) in new[] { ("ReadBlock", blockTypes), ("ReadModel", modelTypes) })
         {
@@ -292,23 +292,4 @@ public class GeneratorCostBenchmarks
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    /// <summary>The built generator; <c>RESIDUAL_GENERATOR_DLL</c> names another build (to compare two versions).</summary>
-    private static string GeneratorPath()
-    {
-        if (Environment.GetEnvironmentVariable("RESIDUAL_GENERATOR_DLL") is { Length: > 0 } path) return path;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "Residual.Generators", "bin", "Release", "netstandard2.0", "Residual.Generators.dll");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("Build Residual.Generators in Release first (dotnet build Residual.Generators -c Release).");
-    }
-
-    private sealed class Loader : IAnalyzerAssemblyLoader
-    {
-        public void AddDependencyLocation(string fullPath) { }
-
-        public System.Reflection.Assembly LoadFromPath(string fullPath) => System.Reflection.Assembly.LoadFrom(fullPath);
-    }
 }

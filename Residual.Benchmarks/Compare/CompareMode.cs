@@ -22,11 +22,10 @@ public static class CompareMode
 {
     public static int Run(string[] args)
     {
-        var configs = Option(args, "--configs")?.Split(',').Select(BenchConfig.Named).ToList() ?? BenchConfig.All.ToList();
-        var threads = Option(args, "--threads")?.Split(',').Select(int.Parse).ToList()
-            ?? (Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1]);
-        double seconds = double.Parse(Option(args, "--seconds") ?? "1.5", CultureInfo.InvariantCulture);
-        int? runs = Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
+        var configs = ModeOptions.Configs(args);
+        var threads = ModeOptions.Threads(args);
+        double seconds = double.Parse(ModeOptions.Option(args, "--seconds") ?? "1.5", CultureInfo.InvariantCulture);
+        int? runs = ModeOptions.Option(args, "--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : null;
 
         Console.WriteLine(Json(("framework", "residual"), ("peak_gflops_per_core", FmaPeak.GflopsPerCore()), ("cores", Environment.ProcessorCount),
             ("vector_bits", System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256 : 0)));
@@ -65,12 +64,6 @@ public static class CompareMode
         var sorted = values.OrderBy(v => v).ToList();
         int n = sorted.Count;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static string Json(params (string Key, object Value)[] fields) =>

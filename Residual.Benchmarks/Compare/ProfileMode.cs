@@ -19,10 +19,9 @@ public static class ProfileMode
 {
     public static int Run(string[] args)
     {
-        var configs = Option(args, "--configs")?.Split(',').Select(BenchConfig.Named).ToList() ?? BenchConfig.All.ToList();
-        var threads = Option(args, "--threads")?.Split(',').Select(int.Parse).ToList()
-            ?? (Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1]);
-        int steps = int.Parse(Option(args, "--steps") ?? "20", CultureInfo.InvariantCulture);
+        var configs = ModeOptions.Configs(args);
+        var threads = ModeOptions.Threads(args);
+        int steps = int.Parse(ModeOptions.Option(args, "--steps") ?? "20", CultureInfo.InvariantCulture);
         foreach (var config in configs)
         {
             var block = new Replay(config);
@@ -116,11 +115,5 @@ public static class ProfileMode
                 Time("layernorm bwd", () => LayerNormKernel.Backward(_dX, _gGain, _gBias, _dN, _x, _gain, _mean, _rstd, r, w));
             }
         }
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
