@@ -41,30 +41,37 @@ public unsafe class GemmPackingTests
         Assert.Equal(expected, actual);
     }
 
-    /// <summary>The copy path always copies whole panels (every lane valid): the shapes of <see cref="Panels"/> without the lane count.</summary>
-    public static TheoryData<int, int> WholePanels
+    /// <summary>
+    /// The copy path packs whole panels side by side (in groups of about 128 lanes, a step at a time): the widths and
+    /// step counts of <see cref="Panels"/>, with 1 panel, a few, and more than one group (11 panels of 12 lanes, 5 of 32).
+    /// </summary>
+    public static TheoryData<int, int, int> WholePanels
     {
         get
         {
-            var data = new TheoryData<int, int>();
+            var data = new TheoryData<int, int, int>();
             var seen = new System.Collections.Generic.HashSet<(int, int)>();
             foreach (var row in Panels)
-                if (seen.Add(((int)row[0], (int)row[2]))) data.Add((int)row[0], (int)row[2]);
+                if (seen.Add(((int)row[0], (int)row[2])))
+                    foreach (int panels in new[] { 1, 3, 11 })
+                        data.Add((int)row[0], (int)row[2], panels);
+            data.Add(32, 40, 5);
             return data;
         }
     }
 
     [Theory, MemberData(nameof(WholePanels))]
-    public void Copied_packing_writes_the_same_panel_as_lane_by_lane(int width, int kc)
+    public void Copied_packing_writes_the_same_panels_as_lane_by_lane(int width, int kc, int panels)
     {
-        int stepStride = width + 3;
+        int lanes = width * panels, stepStride = lanes + 3;
         var source = Values(kc * stepStride);
-        var expected = Filled(width * kc);
-        var actual = Filled(width * kc);
+        var expected = Filled(lanes * kc);
+        var actual = Filled(lanes * kc);
         fixed (float* s = source, e = expected, a = actual)
         {
-            GemmPacking.LaneByLane(s, 1, stepStride, width, kc, width, e);
-            GemmPacking.CopySteps(s, stepStride, kc, width, a);
+            for (int p = 0; p < panels; p++)
+                GemmPacking.LaneByLane(s + p * width, 1, stepStride, width, kc, width, e + p * width * kc);
+            GemmPacking.CopySteps(s, stepStride, kc, panels, width, a);
         }
         Assert.Equal(expected, actual);
     }

@@ -293,16 +293,21 @@ internal static unsafe class Gemm
     /// <remarks>Only copies: whichever path moves a float, the packed panels hold the same bits.</remarks>
     private static void PackPanels(float* src, int laneStride, int stepStride, int count, int kc, int width, float* dst)
     {
-        for (int first = 0; first < count; first += width, dst += width * kc)
+        int first = 0;
+        if (laneStride == 1 && count >= width)
+        {
+            // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): all whole panels
+            // at once, step by step, with vector copies.
+            int whole = count / width;
+            GemmPacking.CopySteps(src, stepStride, kc, whole, width, dst);
+            first = whole * width;
+            dst += (long)whole * width * kc;
+        }
+        for (; first < count; first += width, dst += width * kc)
         {
             int valid = Math.Min(width, count - first);
             float* panel = src + (long)first * laneStride;
-            if (laneStride == 1 && valid == width)
-            {
-                // The lanes of a step are contiguous (A stored transposed for dW = dyᵀ·x, B row-major): vector copies.
-                GemmPacking.CopySteps(panel, stepStride, kc, width, dst);
-            }
-            else if (stepStride == 1)
+            if (stepStride == 1)
             {
                 // Each lane's steps are contiguous (A row-major, B stored transposed as the forward pass's weight
                 // rows): blocks of lanes × steps are transposed in registers.

