@@ -15,7 +15,9 @@ namespace Residual.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Threads: the output is cut into equal ranges of whole tiles, along N or M (whichever has more
-/// tiles), one range per thread; each thread packs what it needs into its own <see cref="GemmScratch"/>.
+/// tiles), one range per thread. The operand every thread needs whole (B when they split rows, A when they split
+/// columns) is packed once beforehand, its panels shared out between the threads; each thread packs its own share of
+/// the other operand into its own <see cref="GemmScratch"/>.
 /// Every element of C is therefore computed by one thread with the same sequence of operations whatever
 /// the thread count: results are bit-identical for 1, 2 or more threads.</para>
 /// <para>Edges: packing pads A rows and B columns beyond the matrix with zeros, and a tile that sticks out
@@ -76,8 +78,47 @@ internal static unsafe class Gemm
         int nr = 2 * S.Count, mr = Rows<S, V>();
         int rowTiles = (p->M + mr - 1) / mr, colTiles = (p->N + nr - 1) / nr;
         p->SplitColumns = colTiles >= rowTiles;
-        int parts = (long)p->M * p->N * p->K < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, Math.Max(rowTiles, colTiles));
+        bool small = (long)p->M * p->N * p->K < ParallelThreshold;
+        int parts = small ? 1 : Math.Min(Parallelism.MaxThreads, Math.Max(rowTiles, colTiles));
+        p->PackedA = p->PackedB = null;
+        // Several threads, or one thread whose A would be packed again for every panel of B: pack the shared operand once.
+        if (!small && (parts > 1 || p->N > NC))
+            Prepack<S, V>(p, parts, rowTiles * mr, colTiles * nr);
         WorkerPool.Run(&Part<S, V>, p, parts);
+        p->PackedA = p->PackedB = null;
+    }
+
+    /// <summary>
+    /// Packs the operand every thread needs whole (B when threads split the rows of C, A when they split the columns)
+    /// once, its panels shared out between the threads, into the calling thread's <see cref="GemmScratch.Shared"/>.
+    /// Without it each thread packs all of that operand itself (two threads: twice the copying), and a thread packs its
+    /// own operand again for every <see cref="NC"/>-wide panel of B. Skipped (each thread packs as before) when the
+    /// operand would need more than <see cref="GemmScratch.MaxSharedFloats"/>.
+    /// </summary>
+    private static void Prepack<S, V>(GemmProblem* p, int parts, int rowsPadded, int columnsPadded) where S : ISimd<V> where V : struct
+    {
+        long floats = (long)(p->SplitColumns ? rowsPadded : columnsPadded) * p->K;
+        float* shared = GemmScratch.Shared(floats);
+        if (shared == null) return;
+        if (p->SplitColumns) { p->PackedA = shared; p->PackedRows = rowsPadded; }
+        else { p->PackedB = shared; p->PackedColumns = columnsPadded; }
+        WorkerPool.Run(&PrepackPart<S, V>, p, parts);
+    }
+
+    /// <summary>Part <paramref name="part"/> of the shared packing: a range of micro-panels, every depth block.</summary>
+    private static void PrepackPart<S, V>(void* state, int part, int parts) where S : ISimd<V> where V : struct
+    {
+        var p = (GemmProblem*)state;
+        bool a = p->PackedA != null;
+        int width = a ? Rows<S, V>() : 2 * S.Count, lanes = a ? p->M : p->N;
+        var (first, end) = Range(lanes, width, part, parts);
+        if (first >= end) return;
+        for (int pc = 0; pc < p->K; pc += KC)
+        {
+            int kc = Math.Min(KC, p->K - pc);
+            if (a) PackA(p, first, end - first, pc, kc, width, p->PackedA + (long)pc * p->PackedRows + (long)first * kc);
+            else PackB(p, pc, kc, first, end - first, width, p->PackedB + (long)pc * p->PackedColumns + (long)first * kc);
+        }
     }
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/>: one range of whole tiles of C.</summary>
@@ -119,22 +160,26 @@ internal static unsafe class Gemm
         // products the copy would cost a large share of the arithmetic. Big products always pack (contiguous
         // panels keep the reads in cache and the TLB).
         bool oneBlock = k <= KC && m1 - m0 <= MC && n1 - n0 <= NC;
-        bool directA = oneBlock && p->ARowStride == 1 && (m1 - m0) % mr == 0;
-        bool directB = oneBlock && p->BColStride == 1 && (n1 - n0) % nr == 0;
+        bool directA = oneBlock && p->PackedA == null && p->ARowStride == 1 && (m1 - m0) % mr == 0;
+        bool directB = oneBlock && p->PackedB == null && p->BColStride == 1 && (n1 - n0) % nr == 0;
         int aStep = directA ? p->AColStride : mr, bStep = directB ? p->BRowStride : nr;
-        for (int jc = n0; jc < n1; jc += NC)
+        // With B packed whole beforehand, all of this thread's columns are one panel: A is then packed once per depth block.
+        int ncMax = p->PackedB != null ? n1 - n0 : NC;
+        for (int jc = n0; jc < n1; jc += ncMax)
         {
-            int nc = Math.Min(NC, n1 - jc);
+            int nc = Math.Min(ncMax, n1 - jc);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
                 // The first depth block stores (plus bias); later blocks, or an accumulating product, add.
                 bool store = pc == 0 && !p->Accumulate;
-                if (!directB) PackB(p, pc, kc, jc, nc, nr, packedB);
+                if (p->PackedB != null) packedB = p->PackedB + (long)pc * p->PackedColumns + (long)jc * kc;
+                else if (!directB) PackB(p, pc, kc, jc, nc, nr, packedB);
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
-                    if (!directA) PackA(p, ic, mc, pc, kc, mr, packedA);
+                    if (p->PackedA != null) packedA = p->PackedA + (long)pc * p->PackedRows + (long)ic * kc;
+                    else if (!directA) PackA(p, ic, mc, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nValid = Math.Min(nr, nc - jr);

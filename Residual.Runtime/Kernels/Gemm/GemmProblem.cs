@@ -26,4 +26,19 @@ internal unsafe struct GemmProblem
 
     /// <summary>Set by <see cref="Gemm"/>: threads split the columns (true) or the rows (false).</summary>
     public bool SplitColumns;
+
+    /// <summary>
+    /// Set by <see cref="Gemm"/> while it runs: null, or all of A already packed (depth block <c>pc</c> at
+    /// <c>PackedA + pc·PackedRows</c>, its <c>MR</c>-row micro-panels one after another).
+    /// </summary>
+    public float* PackedA;
+
+    /// <summary>Like <see cref="PackedA"/> for B (depth block <c>pc</c> at <c>PackedB + pc·PackedColumns</c>).</summary>
+    public float* PackedB;
+
+    /// <summary>M rounded up to whole micro-tiles (rows of one packed depth block of A).</summary>
+    public int PackedRows;
+
+    /// <summary>N rounded up to whole micro-tiles (columns of one packed depth block of B).</summary>
+    public int PackedColumns;
 }

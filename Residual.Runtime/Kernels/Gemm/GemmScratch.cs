@@ -29,6 +29,28 @@ internal sealed unsafe class GemmScratch
     /// <summary>The calling thread's scratch.</summary>
     public static GemmScratch Current => t_current ??= new GemmScratch();
 
+    /// <summary>Most floats <see cref="Shared"/> hands out (64 MB); a bigger operand is packed by each thread as it goes.</summary>
+    public const long MaxSharedFloats = 16L << 20;
+
+    [ThreadStatic] private static float[]? t_shared;
+    [ThreadStatic] private static nuint t_sharedStart;
+
+    /// <summary>
+    /// A 64-byte aligned buffer of at least <paramref name="floats"/> floats owned by the calling thread (which blocks
+    /// while its workers fill and read it), or null above <see cref="MaxSharedFloats"/>. Grows on demand, so a training
+    /// step allocates only on its first call at each size.
+    /// </summary>
+    public static float* Shared(long floats)
+    {
+        if (floats > MaxSharedFloats) return null;
+        if (t_shared is null || t_shared.LongLength - 16 < floats)
+        {
+            t_shared = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+            t_sharedStart = (nuint)Align((float*)Unsafe.AsPointer(ref t_shared[0]));
+        }
+        return (float*)t_sharedStart;
+    }
+
     public float* PackedA { get; }
     public float* PackedB { get; }
     public float* Tile { get; }
