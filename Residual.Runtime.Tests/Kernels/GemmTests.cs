@@ -9,7 +9,8 @@ namespace Residual.Runtime.Tests.Kernels;
 /// <see cref="Gemm"/> driven directly, in the three operand layouts of a linear layer (forward: B read transposed;
 /// input gradient: both row-major; weight gradient: A read transposed), storing and accumulating, on 1, 2 and 3
 /// threads. The shapes make the GEMM pack one operand once for all threads (B when threads split rows, A when they
-/// split columns; also on one thread when C is wider than a panel of B), across depth blocks, with ragged tiles.
+/// split columns; also on one thread when C is wider than a panel of B), read a row-major A in place (packing only a
+/// ragged last tile of rows), across depth blocks, with ragged tiles.
 /// </summary>
 public unsafe class GemmTests : IDisposable
 {
@@ -24,6 +25,7 @@ public unsafe class GemmTests : IDisposable
         { 301, 70, 1030 },  // tall: threads split rows, B shared; three depth blocks (the last 6 deep); ragged rows and columns
         { 50, 1100, 530 },  // wide: threads split columns, A shared; wider than a panel of B, so shared on one thread too
         { 500, 1050, 40 },  // tall and wider than a panel: rows split, B shared on one thread too
+        { 37, 45, 1024 },   // a row-major A whose rows are 4 KB apart is packed, not read in place
     };
 
     public enum Layout { Forward, InputGradient, WeightGradient }

@@ -20,6 +20,8 @@ namespace Residual.Kernels;
 /// the other operand into its own <see cref="GemmScratch"/>.
 /// Every element of C is therefore computed by one thread with the same sequence of operations whatever
 /// the thread count: results are bit-identical for 1, 2 or more threads.</para>
+/// <para>A row-major A (the forward pass's input, the input gradient's output gradient) is not packed: the micro-kernel
+/// reads a tile's rows in place (<see cref="TileRows12{S, V}"/>), which saves transposing it into panels.</para>
 /// <para>Edges: packing pads A rows and B columns beyond the matrix with zeros, and a tile that sticks out
 /// of C is computed into a small buffer whose valid part is then added or stored, so every shape works
 /// without a scalar remainder loop.</para>
@@ -81,8 +83,11 @@ internal static unsafe class Gemm
         bool small = (long)p->M * p->N * p->K < ParallelThreshold;
         int parts = small ? 1 : Math.Min(Parallelism.MaxThreads, Math.Max(rowTiles, colTiles));
         p->PackedA = p->PackedB = null;
-        // Several threads, or one thread whose A would be packed again for every panel of B: pack the shared operand once.
-        if (!small && (parts > 1 || p->N > NC))
+        // Pack the operand the threads share once: with several threads, unless it is a row-major A (read in place,
+        // see Serial); with one thread, when A is packed and would otherwise be packed again for every panel of B.
+        bool aInPlace = RowsInPlace(p);
+        bool share = !small && (parts > 1 ? !(p->SplitColumns && aInPlace) : p->N > NC && !aInPlace);
+        if (share)
             Prepack<S, V>(p, parts, rowTiles * mr, colTiles * nr);
         WorkerPool.Run(&Part<S, V>, p, parts);
         p->PackedA = p->PackedB = null;
@@ -138,6 +143,14 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// A is row-major (each row's steps contiguous: the forward pass's input, the input gradient's output gradient):
+    /// the micro-kernel reads its rows in place (<see cref="TileRows12{S, V}"/>), so only a ragged last tile is packed.
+    /// Not when rows are a multiple of 4 KB apart (1024, 2048, 3072 floats): a tile's rows would then all fall in the
+    /// same L1 sets and evict each other (measured: a fifth slower than packing).
+    /// </summary>
+    private static bool RowsInPlace(GemmProblem* p) => p->AColStride == 1 && p->ARowStride != 1 && p->ARowStride % 1024 != 0;
+
     /// <summary>Rows per micro-tile for this vector width (a JIT-time constant).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Rows<S, V>() where S : ISimd<V> where V : struct => S.Count == 16 ? 12 : 6;
@@ -157,12 +170,14 @@ internal static unsafe class Gemm
         float* packedA = scratch.PackedA, packedB = scratch.PackedB, tile = scratch.Tile;
         // A product that is one block (attention's per-head products) reads an operand in place when its layout is
         // already the packed one (MR rows of A or NR columns of B contiguous per step, whole tiles): for such small
-        // products the copy would cost a large share of the arithmetic. Big products always pack (contiguous
-        // panels keep the reads in cache and the TLB).
+        // products the copy would cost a large share of the arithmetic. Otherwise B is packed (contiguous panels keep
+        // the reads in cache and the TLB), and so is A unless it is row-major: a tile's MR rows are then read in place
+        // (each a contiguous run of steps), which saves transposing A into panels.
         bool oneBlock = k <= KC && m1 - m0 <= MC && n1 - n0 <= NC;
         bool directA = oneBlock && p->PackedA == null && p->ARowStride == 1 && (m1 - m0) % mr == 0;
         bool directB = oneBlock && p->PackedB == null && p->BColStride == 1 && (n1 - n0) % nr == 0;
-        int aStep = directA ? p->AColStride : mr, bStep = directB ? p->BRowStride : nr;
+        bool rowsA = !directA && p->PackedA == null && RowsInPlace(p);
+        int aStep = directA ? p->AColStride : mr, bStep = directB ? p->BRowStride : nr, lda = p->ARowStride;
         // With B packed whole beforehand, all of this thread's columns are one panel: A is then packed once per depth block.
         int ncMax = p->PackedB != null ? n1 - n0 : NC;
         for (int jc = n0; jc < n1; jc += ncMax)
@@ -177,8 +192,9 @@ internal static unsafe class Gemm
                 else if (!directB) PackB(p, pc, kc, jc, nc, nr, packedB);
                 for (int ic = m0; ic < m1; ic += MC)
                 {
-                    int mc = Math.Min(MC, m1 - ic);
+                    int mc = Math.Min(MC, m1 - ic), ragged = mc % mr;
                     if (p->PackedA != null) packedA = p->PackedA + (long)pc * p->PackedRows + (long)ic * kc;
+                    else if (rowsA) { if (ragged != 0) PackA(p, ic + mc - ragged, ragged, pc, kc, mr, packedA); }
                     else if (!directA) PackA(p, ic, mc, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
@@ -188,17 +204,25 @@ internal static unsafe class Gemm
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mValid = Math.Min(mr, mc - ir);
-                            float* a = directA ? p->A + ic + ir + (long)pc * p->AColStride : packedA + (long)ir * kc;
+                            // Rows of A in place (whole tiles of a row-major A), or a packed panel (a row-major A's ragged
+                            // last tile is the only panel packed), or a panel-shaped A in place.
+                            bool inPlaceRows = rowsA && mValid == mr;
+                            float* a = inPlaceRows ? p->A + (long)(ic + ir) * lda + pc
+                                : directA ? p->A + ic + ir + (long)pc * p->AColStride
+                                : rowsA ? packedA
+                                : packedA + (long)ir * kc;
                             float* c = p->C + (long)(ic + ir) * ldc + jc + jr;
                             if (mValid == mr && nValid == nr)
                             {
                                 Prefetch(c, ldc, mr);
-                                MicroKernel<S, V>(kc, a, aStep, b, bStep, c, ldc, store, bias);
+                                if (inPlaceRows) MicroKernelRows<S, V>(kc, a, lda, b, bStep, c, ldc, store, bias);
+                                else MicroKernel<S, V>(kc, a, aStep, b, bStep, c, ldc, store, bias);
                             }
                             else
                             {
                                 // Same arithmetic into a buffer, then only the part inside C.
-                                MicroKernel<S, V>(kc, a, aStep, b, bStep, tile, nr, store: true, bias: null);
+                                if (inPlaceRows) MicroKernelRows<S, V>(kc, a, lda, b, bStep, tile, nr, store: true, bias: null);
+                                else MicroKernel<S, V>(kc, a, aStep, b, bStep, tile, nr, store: true, bias: null);
                                 for (int r = 0; r < mValid; r++)
                                 {
                                     float* cr = c + (long)r * ldc, tr = tile + r * nr;
@@ -275,6 +299,86 @@ internal static unsafe class Gemm
         WriteRow<S, V>(c + 9 * ldc, c90, c91, store, bias);
         WriteRow<S, V>(c + 10 * ldc, ca0, ca1, store, bias);
         WriteRow<S, V>(c + 11 * ldc, cb0, cb1, store, bias);
+    }
+
+    /// <summary>
+    /// <see cref="MicroKernel{S, V}"/> with A's rows read in place: row <c>r</c>'s step <c>q</c> at <c>a[r·lda + q]</c>.
+    /// Same operations in the same order as on a packed panel, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MicroKernelRows<S, V>(int kc, float* a, int lda, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        if (S.Count == 16) TileRows12<S, V>(kc, a, lda, b, bStep, c, ldc, store, bias);
+        else TileRows6<S, V>(kc, a, lda, b, bStep, c, ldc, store, bias);
+    }
+
+    /// <summary>
+    /// <see cref="Tile12{S, V}"/> reading 12 rows of a row-major A in place. Four row pointers (rows 0, 3, 6, 9) plus
+    /// offsets of one and two rows address all twelve, so the loop needs few registers besides the accumulators.
+    /// </summary>
+    private static void TileRows12<S, V>(int kc, float* a, int lda, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
+        V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
+        V c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero, c80 = S.Zero, c81 = S.Zero;
+        V c90 = S.Zero, c91 = S.Zero, ca0 = S.Zero, ca1 = S.Zero, cb0 = S.Zero, cb1 = S.Zero;
+        int n = S.Count;
+        nint r1 = lda, r2 = 2 * (nint)lda;
+        float* a0 = a, a3 = a + 3 * r1, a6 = a + 6 * r1, a9 = a + 9 * r1;
+        for (int p = 0; p < kc; p++, a0++, a3++, a6++, a9++, b += bStep)
+        {
+            V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
+            V x = S.Splat(a0[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+            x = S.Splat(a0[r1]); c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+            x = S.Splat(a0[r2]); c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+            x = S.Splat(a3[0]); c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+            x = S.Splat(a3[r1]); c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+            x = S.Splat(a3[r2]); c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+            x = S.Splat(a6[0]); c60 = S.MulAdd(x, b0, c60); c61 = S.MulAdd(x, b1, c61);
+            x = S.Splat(a6[r1]); c70 = S.MulAdd(x, b0, c70); c71 = S.MulAdd(x, b1, c71);
+            x = S.Splat(a6[r2]); c80 = S.MulAdd(x, b0, c80); c81 = S.MulAdd(x, b1, c81);
+            x = S.Splat(a9[0]); c90 = S.MulAdd(x, b0, c90); c91 = S.MulAdd(x, b1, c91);
+            x = S.Splat(a9[r1]); ca0 = S.MulAdd(x, b0, ca0); ca1 = S.MulAdd(x, b1, ca1);
+            x = S.Splat(a9[r2]); cb0 = S.MulAdd(x, b0, cb0); cb1 = S.MulAdd(x, b1, cb1);
+        }
+        WriteRow<S, V>(c, c00, c01, store, bias);
+        WriteRow<S, V>(c + ldc, c10, c11, store, bias);
+        WriteRow<S, V>(c + 2 * ldc, c20, c21, store, bias);
+        WriteRow<S, V>(c + 3 * ldc, c30, c31, store, bias);
+        WriteRow<S, V>(c + 4 * ldc, c40, c41, store, bias);
+        WriteRow<S, V>(c + 5 * ldc, c50, c51, store, bias);
+        WriteRow<S, V>(c + 6 * ldc, c60, c61, store, bias);
+        WriteRow<S, V>(c + 7 * ldc, c70, c71, store, bias);
+        WriteRow<S, V>(c + 8 * ldc, c80, c81, store, bias);
+        WriteRow<S, V>(c + 9 * ldc, c90, c91, store, bias);
+        WriteRow<S, V>(c + 10 * ldc, ca0, ca1, store, bias);
+        WriteRow<S, V>(c + 11 * ldc, cb0, cb1, store, bias);
+    }
+
+    /// <summary><see cref="Tile6{S, V}"/> reading 6 rows of a row-major A in place (rows 0 and 3 plus offsets of one and two rows).</summary>
+    private static void TileRows6<S, V>(int kc, float* a, int lda, float* b, int bStep, float* c, int ldc, bool store, float* bias) where S : ISimd<V> where V : struct
+    {
+        V c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
+        V c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
+        int n = S.Count;
+        nint r1 = lda, r2 = 2 * (nint)lda;
+        float* a0 = a, a3 = a + 3 * r1;
+        for (int p = 0; p < kc; p++, a0++, a3++, b += bStep)
+        {
+            V b0 = S.Load(in b[0]), b1 = S.Load(in b[n]);
+            V x = S.Splat(a0[0]); c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+            x = S.Splat(a0[r1]); c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+            x = S.Splat(a0[r2]); c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+            x = S.Splat(a3[0]); c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+            x = S.Splat(a3[r1]); c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+            x = S.Splat(a3[r2]); c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+        }
+        WriteRow<S, V>(c, c00, c01, store, bias);
+        WriteRow<S, V>(c + ldc, c10, c11, store, bias);
+        WriteRow<S, V>(c + 2 * ldc, c20, c21, store, bias);
+        WriteRow<S, V>(c + 3 * ldc, c30, c31, store, bias);
+        WriteRow<S, V>(c + 4 * ldc, c40, c41, store, bias);
+        WriteRow<S, V>(c + 5 * ldc, c50, c51, store, bias);
     }
 
     /// <summary>
