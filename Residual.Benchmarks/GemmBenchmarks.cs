@@ -13,12 +13,16 @@ public class GemmBenchmarks
 {
     private float[] _x = null!, _w = null!, _b = null!, _y = null!, _dx = null!, _dw = null!;
 
-    /// <summary>rows × in → out: QKV, attention output, MLP up and down of configs S and L, and XL's MLP.</summary>
+    /// <summary>
+    /// rows × in → out: QKV, attention output, MLP up and down of every config (S, M, L, XL). Each shape runs all three
+    /// products, so the backward shapes (dx: rows × out → in, dW: out × rows → in) of every block are covered too.
+    /// </summary>
     public static IEnumerable<GemmShape> Shapes =>
     [
-        new(256, 128, 384), new(256, 128, 512), new(256, 512, 128),
+        new(256, 128, 384), new(256, 128, 128), new(256, 128, 512), new(256, 512, 128),
+        new(1024, 256, 768), new(1024, 256, 256), new(1024, 256, 1024), new(1024, 1024, 256),
         new(1024, 512, 1536), new(1024, 512, 512), new(1024, 512, 2048), new(1024, 2048, 512),
-        new(1024, 768, 3072), new(1024, 3072, 768),
+        new(1024, 768, 2304), new(1024, 768, 768), new(1024, 768, 3072), new(1024, 3072, 768),
     ];
 
     [ParamsSource(nameof(Shapes))]
