@@ -60,6 +60,10 @@ public class GemmBenchmarks
     [Benchmark]
     public void BackwardInput() => MatMul.BackwardInput(_dx, _y, _w, Shape.Rows, Shape.In, Shape.Out);
 
+    /// <summary>dx = dy·W (overwrite: what the generated backward pass does when dx has one source).</summary>
+    [Benchmark]
+    public void BackwardInputOverwrite() => MatMul.BackwardInput(_dx, _y, _w, Shape.Rows, Shape.In, Shape.Out, accumulate: false);
+
     /// <summary>dW += dyᵀ·x.</summary>
     [Benchmark]
     public void BackwardWeight() => MatMul.BackwardWeight(_dw, _y, _x, Shape.Rows, Shape.In, Shape.Out);
