@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Residual.Generators.Specs;
 
 namespace Residual.Generators.Emitting;
@@ -116,6 +117,13 @@ internal sealed record ScratchGroup(SubPlan Owner, List<Region> Regions);
 /// <summary>Everything the block emitter derives from a spec before writing: tensors, offsets, buffers.</summary>
 internal sealed class BlockPlan
 {
+    // By spec object, not value: the reader (the names a block declares), the shared-helpers step (which helpers it calls)
+    // and the emitter ask for the same object in one run, and a plan is never reused for another compilation's spec.
+    private static readonly ConditionalWeakTable<BlockSpec, BlockPlan> s_plans = new();
+
+    /// <summary>The plan of <paramref name="spec"/>, built once per spec object (a plan is not changed after it is built).</summary>
+    public static BlockPlan For(BlockSpec spec) => s_plans.GetValue(spec, static s => new BlockPlan(s));
+
     public BlockPlan(BlockSpec spec)
     {
         int c = spec.Width;
