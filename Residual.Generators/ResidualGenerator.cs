@@ -125,15 +125,16 @@ public sealed class ResidualGenerator : IIncrementalGenerator
             .Select(static (pair, _) => SharedSimd.Plan(pair.Left.Left.Concat(pair.Left.Right), pair.Right))
             .WithTrackingName(SimdFileStep);
 
+        // First: its step reads each block's plan, which the block's emitter then takes (see BlockPlan.Take).
+        context.RegisterSourceOutput(simdFile, static (spc, file) =>
+        {
+            if (file.Classes.Count > 0) spc.AddSource(SharedSimd.Hint, SharedSimd.Emit(file));
+        });
         context.RegisterSourceOutput(blockFiles, static (spc, file) => spc.AddSource(file.Hint,
             file.Spec.Problems.Count == 0 ? BlockEmitter.Emit(file.Spec, file.HelperNamespace) : StubEmitter.EmitBlock(file.Spec, file.Spec.Stub!)));
         context.RegisterSourceOutput(modelFiles, static (spc, file) => spc.AddSource(file.Hint,
             // The block's file is named in the model's header when this compilation writes it.
             file.Spec.Problems.Count == 0 ? ModelEmitter.Emit(file.Spec, file.BlockHint, file.HelperNamespace) : StubEmitter.EmitModel(file.Spec, file.Spec.Stub!)));
-        context.RegisterSourceOutput(simdFile, static (spc, file) =>
-        {
-            if (file.Classes.Count > 0) spc.AddSource(SharedSimd.Hint, SharedSimd.Emit(file));
-        });
     }
 
     /// <summary>

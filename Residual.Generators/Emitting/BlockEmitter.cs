@@ -15,7 +15,7 @@ internal static class BlockEmitter
     /// <param name="helperNamespace">Namespace of the assembly's shared SIMD helpers (<see cref="SharedSimd"/>).</param>
     public static string Emit(BlockSpec spec, string helperNamespace)
     {
-        var plan = BlockPlan.For(spec);
+        var plan = BlockPlan.Take(spec);
         var w = new IndentedWriter();
         Header(w, spec, plan);
         bool helpers = HelperNeeds.For(plan).Any;

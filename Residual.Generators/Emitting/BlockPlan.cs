@@ -124,6 +124,17 @@ internal sealed class BlockPlan
     /// <summary>The plan of <paramref name="spec"/>, built once per spec object (a plan is not changed after it is built).</summary>
     public static BlockPlan For(BlockSpec spec) => s_plans.GetValue(spec, static s => new BlockPlan(s));
 
+    /// <summary>
+    /// As <see cref="For"/>, for the last user, the emitter: the plan is forgotten, so that the pipeline, which keeps
+    /// the spec for the next run, does not keep its plan too.
+    /// </summary>
+    public static BlockPlan Take(BlockSpec spec)
+    {
+        var plan = For(spec);
+        s_plans.Remove(spec);
+        return plan;
+    }
+
     public BlockPlan(BlockSpec spec)
     {
         int c = spec.Width;
