@@ -99,19 +99,19 @@ public static class ProfileMode
             {
                 Time("gemm dW", () => MatMul.BackwardWeight(_gOut, _dy, _act, r, h, w));
                 Time("bias grad", () => MatMul.BackwardBias(_gbOut, _dy, r, w));
-                Time("gemm dx", () => { Array.Clear(_dAct); MatMul.BackwardInput(_dAct, _dy, _wOut, r, h, w); });
-                Time("gelu bwd", () => Gelu.Backward(_dFc, _dAct, _fc));
+                Time("gemm dx", () => MatMul.BackwardInput(_dAct, _dy, _wOut, r, h, w, accumulate: false));
+                Time("gelu bwd", () => Gelu.Backward(_dFc, _dAct, _fc, accumulate: false));
                 Time("gemm dW", () => MatMul.BackwardWeight(_gFc, _dFc, _n2, r, w, h));
                 Time("bias grad", () => MatMul.BackwardBias(_gbFc, _dFc, r, h));
-                Time("gemm dx", () => { Array.Clear(_dN); MatMul.BackwardInput(_dN, _dFc, _wFc, r, w, h); });
+                Time("gemm dx", () => MatMul.BackwardInput(_dN, _dFc, _wFc, r, w, h, accumulate: false));
                 Time("layernorm bwd", () => LayerNormKernel.Backward(_dX2, _gGain, _gBias, _dN, _x2, _gain, _mean, _rstd, r, w));
                 Time("gemm dW", () => MatMul.BackwardWeight(_gProj, _dX2, _heads, r, w, w));
                 Time("bias grad", () => MatMul.BackwardBias(_gbProj, _dX2, r, w));
-                Time("gemm dx", () => { Array.Clear(_dHeads); MatMul.BackwardInput(_dHeads, _dX2, _wProj, r, w, w); });
-                Time("attention bwd", () => { Array.Clear(_dQkv); CausalAttention.Backward(_dQkv, _dAtt, _dHeads, _qkv, _att, b, t, w, heads); });
+                Time("gemm dx", () => MatMul.BackwardInput(_dHeads, _dX2, _wProj, r, w, w, accumulate: false));
+                Time("attention bwd", () => CausalAttention.Backward(_dQkv, _dAtt, _dHeads, _qkv, _att, b, t, w, heads, accumulate: false));
                 Time("gemm dW", () => MatMul.BackwardWeight(_gQkv, _dQkv, _n1, r, w, 3 * w));
                 Time("bias grad", () => MatMul.BackwardBias(_gbQkv, _dQkv, r, 3 * w));
-                Time("gemm dx", () => { Array.Clear(_dN); MatMul.BackwardInput(_dN, _dQkv, _wQkv, r, w, 3 * w); });
+                Time("gemm dx", () => MatMul.BackwardInput(_dN, _dQkv, _wQkv, r, w, 3 * w, accumulate: false));
                 Time("layernorm bwd", () => LayerNormKernel.Backward(_dX, _gGain, _gBias, _dN, _x, _gain, _mean, _rstd, r, w));
             }
         }
