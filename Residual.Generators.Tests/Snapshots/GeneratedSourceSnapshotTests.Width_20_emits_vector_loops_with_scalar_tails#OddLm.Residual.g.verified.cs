@@ -187,68 +187,85 @@ namespace Residual.Generated
         {
             if (input.Length < rows * 20) throw new ArgumentException($"input has {input.Length} floats; expected rows·20 = {rows * 20}.", nameof(input));
             if (output.Length < rows * 20) throw new ArgumentException($"output has {output.Length} floats; expected rows·20 = {rows * 20}.", nameof(output));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            for (int r = 0; r < rows; r++)
+            var job = new RmsNormForwardRows { Output = output, Rstd = rstd, Input = input, Weight = weight };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 20));
+        }
+
+        /// <summary><see cref="RmsNormForward"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct RmsNormForwardRows : global::Residual.IRowJob
+        {
+            public Span<float> Output, Rstd;
+            public ReadOnlySpan<float> Input, Weight;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
-                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 20);
-                float sq = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> output = Output, rstd = Rstd;
+                ReadOnlySpan<float> input = Input, weight = Weight;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
+                    ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 20);
+                    float sq = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                            {
+                                Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                                acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                            }
                         }
+                        sq += Vector512.Sum(acc);
+                        for (int i = 16; i < 20; i++)
+                            sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
                     }
-                    sq += Vector512.Sum(acc);
-                    for (int i = 16; i < 20; i++)
-                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 16; i += 8)
                         {
-                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                            {
+                                Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                                acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                            }
                         }
+                        sq += Vector256.Sum(acc);
+                        for (int i = 16; i < 20; i++)
+                            sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
                     }
-                    sq += Vector256.Sum(acc);
-                    for (int i = 16; i < 20; i++)
-                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                    else
+                    {
+                        for (int i = 0; i < 20; i++)
+                            sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                    }
+                    float s = 1f / MathF.Sqrt(sq * (1f / 20) + 1e-5f);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                        for (int i = 16; i < 20; i++)
+                            Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                        for (int i = 16; i < 20; i++)
+                            Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 20; i++)
+                            Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                    }
+                    rstd[r] = s;
                 }
-                else
-                {
-                    for (int i = 0; i < 20; i++)
-                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-                }
-                float s = 1f / MathF.Sqrt(sq * (1f / 20) + 1e-5f);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-                    for (int i = 16; i < 20; i++)
-                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-                    for (int i = 16; i < 20; i++)
-                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-                }
-                else
-                {
-                    for (int i = 0; i < 20; i++)
-                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-                }
-                rstd[r] = s;
             }
         }
 
@@ -260,108 +277,244 @@ namespace Residual.Generated
             if (input.Length < rows * 20) throw new ArgumentException($"input has {input.Length} floats; expected rows·20 = {rows * 20}.", nameof(input));
             if (dOutput.Length < rows * 20) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dOutput));
             if (dInput.Length < rows * 20) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            for (int r = 0; r < rows; r++)
+            int parts = global::Residual.ParallelRows.Parts(rows, 20);
+            var job = new RmsNormBackwardRows { DInput = dInput, DWeight = dWeight, DOutput = dOutput, Input = input, Weight = weight, Rstd = rstd, ParameterGradients = parts == 1 };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+            if (parts == 1) return;
+            // Several threads: the parameter gradients in a second pass, split by columns; each column adds its rows in order.
+            var columns = new RmsNormBackwardColumns { DWeight = dWeight, DOutput = dOutput, Input = input, Rstd = rstd, Rows = rows };
+            global::Residual.ParallelRows.Run(ref columns, 2, global::Residual.ParallelRows.Parts(2, rows * 16));
+        }
+
+        /// <summary><see cref="RmsNormBackward"/>'s dInput on rows <c>[start, end)</c>, and its parameter gradients too when <c>ParameterGradients</c> (one thread: rows in order).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct RmsNormBackwardRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight;
+            public ReadOnlySpan<float> DOutput, Input, Weight, Rstd;
+            public bool ParameterGradients;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 20);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 20);
-                float s = rstd[r];
-                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-                float sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight;
+                ReadOnlySpan<float> dOutput = DOutput, input = Input, weight = Weight, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 20);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 20);
+                    float s = rstd[r];
+                    float sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                }
+                            }
+                            sumDX += Vector512.Sum(acc);
+                            for (int i = 16; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                }
+                            }
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                }
+                            }
+                            sumDX += Vector256.Sum(acc);
+                            for (int i = 16; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                }
+                            }
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd); the weight gradient comes in the column pass.
+                        if (Vector512.IsHardwareAccelerated)
+                        {
+                            Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                }
+                            }
+                            sumDX += Vector512.Sum(acc);
+                            for (int i = 16; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                }
+                            }
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                }
+                            }
+                            sumDX += Vector256.Sum(acc);
+                            for (int i = 16; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                }
+                            }
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 20; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                }
+                            }
+                        }
+                    }
+                    float meanDX = sumDX * (1f / 20);
+                    // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
+                        {
+                            {
+                                Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                        for (int i = 16; i < 20; i++)
+                            Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                        {
+                            {
+                                Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                        for (int i = 16; i < 20; i++)
+                            Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 20; i++)
+                            Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                    }
+                }
+            }
+        }
+
+        /// <summary><see cref="RmsNormBackward"/>'s parameter gradients on column blocks <c>[start, end)</c> of 16: every column adds rows 0, 1, … in order.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct RmsNormBackwardColumns : global::Residual.IRowJob
+        {
+            public Span<float> DWeight;
+            public ReadOnlySpan<float> DOutput, Input, Rstd;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
+            {
+                Span<float> dWeight = DWeight;
+                ReadOnlySpan<float> dOutput = DOutput, input = Input, rstd = Rstd;
+                int rows = Rows;
+                int c0 = start * 16, c1 = Math.Min(end * 16, 20);
+                ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 20);
+                    float s = rstd[r];
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vs = Vector512.Create(s);
+                        for (; i < Math.Min(c1, 16); i += 16)
                         {
                             Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
                             Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
                             Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
                         }
                     }
-                    sumDX += Vector512.Sum(acc);
-                    for (int i = 16; i < 20; i++)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
-                        {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = Unsafe.Add(ref x, i) * s;
-                            sumDX += g * Unsafe.Add(ref w, i) * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                        }
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
-                    {
+                        Vector256<float> vs = Vector256.Create(s);
+                        for (; i < Math.Min(c1, 16); i += 8)
                         {
                             Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
                             Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
                             Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
                         }
                     }
-                    sumDX += Vector256.Sum(acc);
-                    for (int i = 16; i < 20; i++)
+                    for (; i < c1; i++)
                     {
-                        {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = Unsafe.Add(ref x, i) * s;
-                            sumDX += g * Unsafe.Add(ref w, i) * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                        }
+                        float g = Unsafe.Add(ref dy, i);
+                        float xh = Unsafe.Add(ref x, i) * s;
+                        Unsafe.Add(ref dw, i) += g * xh;
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 20; i++)
-                    {
-                        {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = Unsafe.Add(ref x, i) * s;
-                            sumDX += g * Unsafe.Add(ref w, i) * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                        }
-                    }
-                }
-                float meanDX = sumDX * (1f / 20);
-                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
-                    {
-                        {
-                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                        }
-                    }
-                    for (int i = 16; i < 20; i++)
-                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
-                    {
-                        {
-                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                        }
-                    }
-                    for (int i = 16; i < 20; i++)
-                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
-                }
-                else
-                {
-                    for (int i = 0; i < 20; i++)
-                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
                 }
             }
         }
