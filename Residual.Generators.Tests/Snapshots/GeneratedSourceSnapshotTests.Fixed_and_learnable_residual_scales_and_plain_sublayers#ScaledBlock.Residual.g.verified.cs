@@ -882,41 +882,130 @@ namespace Residual.Generated
                 int c0 = start * 16, c1 = Math.Min(end * 16, 16);
                 ref float dw = ref MemoryMarshal.GetReference(dWeight);
                 ref float db = ref MemoryMarshal.GetReference(dBias);
-                for (int r = 0; r < rows; r++)
+                ref float x0 = ref MemoryMarshal.GetReference(input);
+                ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                int i = c0;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-                    float m = mean[r], s = rstd[r];
-                    int i = c0;
-                    if (Vector512.IsHardwareAccelerated)
+                    int vecEnd = c1;
+                    for (; i + 64 <= vecEnd; i += 64)
                     {
-                        Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                        for (; i < c1; i += 16)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                        Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                        Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                        Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            float m = mean[r], s = rstd[r];
+                            Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                            db0 += g0;
+                            Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                            dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                            db1 += g1;
+                            Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                            dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                            db2 += g2;
+                            Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                            dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                            db3 += g3;
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                        Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                        Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                        Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                        Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                        Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                        Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
                     }
-                    else if (Vector256.IsHardwareAccelerated)
+                    for (; i < vecEnd; i += 16)
                     {
-                        Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                        for (; i < c1; i += 8)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            float m = mean[r], s = rstd[r];
+                            Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                            db0 += g0;
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector512.StoreUnsafe(db0, ref db, (nuint)i);
                     }
-                    for (; i < c1; i++)
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    int vecEnd = c1;
+                    for (; i + 32 <= vecEnd; i += 32)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = (Unsafe.Add(ref x, i) - m) * s;
-                        Unsafe.Add(ref dw, i) += g * xh;
-                        Unsafe.Add(ref db, i) += g;
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                        Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                        Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                        Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float m = mean[r], s = rstd[r];
+                            Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                            db0 += g0;
+                            Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                            dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                            db1 += g1;
+                            Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                            dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                            db2 += g2;
+                            Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                            dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                            db3 += g3;
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                        Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                        Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                        Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                        Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                        Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                        Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
                     }
+                    for (; i < vecEnd; i += 8)
+                    {
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float m = mean[r], s = rstd[r];
+                            Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                            db0 += g0;
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                    }
+                }
+                // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                for (; i < c1; i++)
+                {
+                    float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float g = Unsafe.Add(ref dy0, r * 16 + i);
+                        float xh = (Unsafe.Add(ref x0, r * 16 + i) - mean[r]) * rstd[r];
+                        sw += g * xh;
+                        sb += g;
+                    }
+                    Unsafe.Add(ref dw, i) = sw;
+                    Unsafe.Add(ref db, i) = sb;
                 }
             }
         }
@@ -1178,38 +1267,108 @@ namespace Residual.Generated
                 int rows = Rows;
                 int c0 = start * 16, c1 = Math.Min(end * 16, 16);
                 ref float dw = ref MemoryMarshal.GetReference(dWeight);
-                for (int r = 0; r < rows; r++)
+                ref float x0 = ref MemoryMarshal.GetReference(input);
+                ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                int i = c0;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-                    float s = rstd[r];
-                    int i = c0;
-                    if (Vector512.IsHardwareAccelerated)
+                    int vecEnd = c1;
+                    for (; i + 64 <= vecEnd; i += 64)
                     {
-                        Vector512<float> vs = Vector512.Create(s);
-                        for (; i < c1; i += 16)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                        Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16));
+                        Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32));
+                        Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48));
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            float s = rstd[r];
+                            Vector512<float> vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                            dw1 = Vector512.FusedMultiplyAdd(g1, Vector512.LoadUnsafe(ref x, (nuint)16) * vs, dw1);
+                            Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                            dw2 = Vector512.FusedMultiplyAdd(g2, Vector512.LoadUnsafe(ref x, (nuint)32) * vs, dw2);
+                            Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                            dw3 = Vector512.FusedMultiplyAdd(g3, Vector512.LoadUnsafe(ref x, (nuint)48) * vs, dw3);
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                        Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                        Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
                     }
-                    else if (Vector256.IsHardwareAccelerated)
+                    for (; i < vecEnd; i += 16)
                     {
-                        Vector256<float> vs = Vector256.Create(s);
-                        for (; i < c1; i += 8)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            float s = rstd[r];
+                            Vector512<float> vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
                     }
-                    for (; i < c1; i++)
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    int vecEnd = c1;
+                    for (; i + 32 <= vecEnd; i += 32)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        Unsafe.Add(ref dw, i) += g * xh;
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                        Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8));
+                        Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16));
+                        Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24));
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float s = rstd[r];
+                            Vector256<float> vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                            dw1 = Vector256.FusedMultiplyAdd(g1, Vector256.LoadUnsafe(ref x, (nuint)8) * vs, dw1);
+                            Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                            dw2 = Vector256.FusedMultiplyAdd(g2, Vector256.LoadUnsafe(ref x, (nuint)16) * vs, dw2);
+                            Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                            dw3 = Vector256.FusedMultiplyAdd(g3, Vector256.LoadUnsafe(ref x, (nuint)24) * vs, dw3);
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                        Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                        Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
                     }
+                    for (; i < vecEnd; i += 8)
+                    {
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float s = rstd[r];
+                            Vector256<float> vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                    }
+                }
+                // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                for (; i < c1; i++)
+                {
+                    float sw = Unsafe.Add(ref dw, i);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float g = Unsafe.Add(ref dy0, r * 16 + i);
+                        float xh = Unsafe.Add(ref x0, r * 16 + i) * rstd[r];
+                        sw += g * xh;
+                    }
+                    Unsafe.Add(ref dw, i) = sw;
                 }
             }
         }
@@ -1344,11 +1503,11 @@ namespace Residual.Generated
             if (a.Length < rows * 16) throw new ArgumentException($"a has {a.Length} floats; expected rows·16 = {rows * 16}.", nameof(a));
             if (b.Length < rows * 16) throw new ArgumentException($"b has {b.Length} floats; expected rows·16 = {rows * 16}.", nameof(b));
             // Threads compute the row sums of a chunk; the total adds them in row order, so the bits do not depend on the thread count.
-            Span<float> sums = stackalloc float[256];
+            Span<float> sums = stackalloc float[1024];
             float total = 0f;
-            for (int first = 0; first < rows; first += 256)
+            for (int first = 0; first < rows; first += 1024)
             {
-                int n = Math.Min(256, rows - first);
+                int n = Math.Min(1024, rows - first);
                 var job = new DotRows { A = a.Slice(first * 16), B = b.Slice(first * 16), Sums = sums };
                 global::Residual.ParallelRows.Run(ref job, n, global::Residual.ParallelRows.Parts(n, 16));
                 for (int r = 0; r < n; r++)

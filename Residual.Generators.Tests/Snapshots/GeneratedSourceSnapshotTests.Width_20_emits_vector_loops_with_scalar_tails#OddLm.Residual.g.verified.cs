@@ -483,38 +483,108 @@ namespace Residual.Generated
                 int rows = Rows;
                 int c0 = start * 16, c1 = Math.Min(end * 16, 20);
                 ref float dw = ref MemoryMarshal.GetReference(dWeight);
-                for (int r = 0; r < rows; r++)
+                ref float x0 = ref MemoryMarshal.GetReference(input);
+                ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                int i = c0;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 20);
-                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 20);
-                    float s = rstd[r];
-                    int i = c0;
-                    if (Vector512.IsHardwareAccelerated)
+                    int vecEnd = Math.Min(c1, 16);
+                    for (; i + 64 <= vecEnd; i += 64)
                     {
-                        Vector512<float> vs = Vector512.Create(s);
-                        for (; i < Math.Min(c1, 16); i += 16)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                        Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16));
+                        Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32));
+                        Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48));
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            float s = rstd[r];
+                            Vector512<float> vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                            dw1 = Vector512.FusedMultiplyAdd(g1, Vector512.LoadUnsafe(ref x, (nuint)16) * vs, dw1);
+                            Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                            dw2 = Vector512.FusedMultiplyAdd(g2, Vector512.LoadUnsafe(ref x, (nuint)32) * vs, dw2);
+                            Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                            dw3 = Vector512.FusedMultiplyAdd(g3, Vector512.LoadUnsafe(ref x, (nuint)48) * vs, dw3);
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                        Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                        Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
                     }
-                    else if (Vector256.IsHardwareAccelerated)
+                    for (; i < vecEnd; i += 16)
                     {
-                        Vector256<float> vs = Vector256.Create(s);
-                        for (; i < Math.Min(c1, 16); i += 8)
+                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            float s = rstd[r];
+                            Vector512<float> vs = Vector512.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
                         }
+                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
                     }
-                    for (; i < c1; i++)
+                }
+                else if (Vector256.IsHardwareAccelerated)
+                {
+                    int vecEnd = Math.Min(c1, 16);
+                    for (; i + 32 <= vecEnd; i += 32)
                     {
-                        float g = Unsafe.Add(ref dy, i);
-                        float xh = Unsafe.Add(ref x, i) * s;
-                        Unsafe.Add(ref dw, i) += g * xh;
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                        Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8));
+                        Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16));
+                        Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24));
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float s = rstd[r];
+                            Vector256<float> vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                            dw1 = Vector256.FusedMultiplyAdd(g1, Vector256.LoadUnsafe(ref x, (nuint)8) * vs, dw1);
+                            Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                            dw2 = Vector256.FusedMultiplyAdd(g2, Vector256.LoadUnsafe(ref x, (nuint)16) * vs, dw2);
+                            Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                            dw3 = Vector256.FusedMultiplyAdd(g3, Vector256.LoadUnsafe(ref x, (nuint)24) * vs, dw3);
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                        Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                        Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
                     }
+                    for (; i < vecEnd; i += 8)
+                    {
+                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float s = rstd[r];
+                            Vector256<float> vs = Vector256.Create(s);
+                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                        }
+                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                    }
+                }
+                // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                for (; i < c1; i++)
+                {
+                    float sw = Unsafe.Add(ref dw, i);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float g = Unsafe.Add(ref dy0, r * 20 + i);
+                        float xh = Unsafe.Add(ref x0, r * 20 + i) * rstd[r];
+                        sw += g * xh;
+                    }
+                    Unsafe.Add(ref dw, i) = sw;
                 }
             }
         }

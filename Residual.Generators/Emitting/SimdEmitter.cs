@@ -179,31 +179,6 @@ internal sealed class SimdEmitter
         Job(name + "Columns", $"<see cref=\"{name}\"/>'s parameter gradients on column blocks <c>[start, end)</c> of {ColumnBlock}: every column adds rows 0, 1, … in order.", columnFields.Concat(new[] { ("int", "rows") }).ToArray(), columnLoop);
     }
 
-    /// <summary>
-    /// One pass over the columns of block range <c>[start, end)</c> of a row (index <c>i</c>, from <c>c0</c> to
-    /// <c>c1</c>): vector steps where <see cref="Loop"/> takes them, then the scalar step for the tail, so every
-    /// column goes through the same operations as in the full-row loop.
-    /// </summary>
-    private void ColumnLoop(string vecPrelude, string vecStep, string scalarStep)
-    {
-        _w.Line("int i = c0;");
-        bool first = true;
-        foreach (var (condition, v, lanes) in new[] { ("Vector512.IsHardwareAccelerated", "Vector512", 16), ("Vector256.IsHardwareAccelerated", "Vector256", 8) })
-        {
-            int end = _width - _width % lanes;
-            if (end == 0) continue;
-            using (_w.Block((first ? "if (" : "else if (") + condition + ")"))
-            {
-                if (vecPrelude.Length > 0) _w.Lines(vecPrelude.Replace("{V}", v));
-                string bound = end == _width ? "c1" : $"Math.Min(c1, {end})";
-                string header = $"for (; i < {bound}; i += {lanes})";
-                using (_w.Block(header)) _w.Lines(vecStep.Replace("{V}", v));
-            }
-            first = false;
-        }
-        using (_w.Block("for (; i < c1; i++)")) _w.Lines(scalarStep);
-    }
-
     private static (string Type, string Name) Out(string name) => ("Span<float>", name);
 
     private static (string Type, string Name) In(string name) => ("ReadOnlySpan<float>", name);
@@ -312,16 +287,12 @@ internal sealed class SimdEmitter
                     "",
                     "{\n    float xh = (Unsafe.Add(ref x, i) - m) * s;\n    float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);\n    Unsafe.Add(ref dx, i) += " + dxInScalar + "(dn - meanD - xh * meanDX) * s;\n}");
             },
-            () => ColumnPass("float m = mean[r], s = rstd[r];",
-                "{V}<float> vm = {V}.Create(m), vs = {V}.Create(s);",
-                "{V}<float> g = {V}.LoadUnsafe(ref dy, (nuint)i);\n{V}<float> xh = ({V}.LoadUnsafe(ref x, (nuint)i) - vm) * vs;\n{V}.StoreUnsafe({V}.FusedMultiplyAdd(g, xh, {V}.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);\n{V}.StoreUnsafe({V}.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);",
-                "float g = Unsafe.Add(ref dy, i);\nfloat xh = (Unsafe.Add(ref x, i) - m) * s;\nUnsafe.Add(ref dw, i) += g * xh;\nUnsafe.Add(ref db, i) += g;",
-                bias: true));
+            () => ColumnPass(layerNorm: true));
     }
 
     /// <summary>
     /// LayerNorm backward's first pass over a row: the sums for dInput and, with <paramref name="weights"/>, the
-    /// weight and bias gradients (the same operations as <see cref="ColumnPass"/>, which does them alone).
+    /// weight and bias gradients (the same operations per column as <see cref="ColumnPass"/>, which does them alone).
     /// </summary>
     private void LayerNormPass1(bool weights)
     {
@@ -335,21 +306,89 @@ internal sealed class SimdEmitter
             "{\n    float g = Unsafe.Add(ref dy, i);\n    float xh = (Unsafe.Add(ref x, i) - m) * s;\n    float dn = g * Unsafe.Add(ref w, i);\n    sumD += dn;\n    sumDX += dn * xh;" + scalarWeights + "\n}");
     }
 
+    /// <summary>Vectors of columns a column job carries through all rows at once (4 + 4 accumulators, 4 loads per stream and row).</summary>
+    private const int ColumnGroup = 4;
+
     /// <summary>
-    /// The body of a norm backward's column job: for every row in order, the parameter-gradient steps over the
-    /// columns of blocks <c>[start, end)</c>.
+    /// The body of a norm backward's column job: the parameter gradients of the columns in blocks <c>[start, end)</c>.
+    /// Each group of columns keeps its dWeight (and dBias) in registers while it walks rows 0, 1, … in order, with
+    /// the same operations per column as the row pass (vector FMA where the row loop has vectors, scalar
+    /// <c>+= g·x̂</c> in its tail), so the sums have the same bits; one store per column at the end, so two threads
+    /// never write the cache line their column ranges share more than once.
     /// </summary>
-    private void ColumnPass(string rowScalars, string vecPrelude, string vecStep, string scalarStep, bool bias)
+    /// <param name="layerNorm">x̂ = (x − mean)·rstd and a bias gradient; else RMSNorm's x̂ = x·rstd and no bias.</param>
+    private void ColumnPass(bool layerNorm)
     {
-        _w.Line($"int c0 = start * {ColumnBlock}, c1 = Math.Min(end * {ColumnBlock}, {_width});");
+        int c = _width;
+        _w.Line($"int c0 = start * {ColumnBlock}, c1 = Math.Min(end * {ColumnBlock}, {c});");
         _w.Line("ref float dw = ref MemoryMarshal.GetReference(dWeight);");
-        if (bias) _w.Line("ref float db = ref MemoryMarshal.GetReference(dBias);");
-        using (_w.Block("for (int r = 0; r < rows; r++)"))
+        if (layerNorm) _w.Line("ref float db = ref MemoryMarshal.GetReference(dBias);");
+        _w.Line("ref float x0 = ref MemoryMarshal.GetReference(input);");
+        _w.Line("ref float dy0 = ref MemoryMarshal.GetReference(dOutput);");
+        _w.Line("int i = c0;");
+        string rowScalars = layerNorm ? "float m = mean[r], s = rstd[r];" : "float s = rstd[r];";
+        bool first = true;
+        foreach (var (condition, v, lanes) in new[] { ("Vector512.IsHardwareAccelerated", "Vector512", 16), ("Vector256.IsHardwareAccelerated", "Vector256", 8) })
         {
-            RowRef("x", "input");
-            RowRef("dy", "dOutput");
-            _w.Line(rowScalars);
-            ColumnLoop(vecPrelude, vecStep, scalarStep);
+            int vecEnd = c - c % lanes;
+            if (vecEnd == 0) continue;
+            string bound = vecEnd == c ? "c1" : $"Math.Min(c1, {vecEnd})";
+            using (_w.Block((first ? "if (" : "else if (") + condition + ")"))
+            {
+                _w.Line($"int vecEnd = {bound};");
+                foreach (int group in new[] { ColumnGroup, 1 })
+                {
+                    string step = group == 1 ? $"i += {lanes}" : $"i += {group * lanes}";
+                    string cond = group == 1 ? "i < vecEnd" : $"i + {group * lanes} <= vecEnd";
+                    using (_w.Block($"for (; {cond}; {step})"))
+                    {
+                        for (int k = 0; k < group; k++)
+                        {
+                            string at = k == 0 ? "(nuint)i" : $"(nuint)(i + {k * lanes})";
+                            _w.Line($"{v}<float> dw{k} = {v}.LoadUnsafe(ref dw, {at})" + (layerNorm ? $", db{k} = {v}.LoadUnsafe(ref db, {at});" : ";"));
+                        }
+                        using (_w.Block("for (int r = 0; r < rows; r++)"))
+                        {
+                            _w.Line(rowScalars);
+                            _w.Line(layerNorm ? $"{v}<float> vm = {v}.Create(m), vs = {v}.Create(s);" : $"{v}<float> vs = {v}.Create(s);");
+                            _w.Line($"ref float x = ref Unsafe.Add(ref x0, r * {c} + i);");
+                            _w.Line($"ref float dy = ref Unsafe.Add(ref dy0, r * {c} + i);");
+                            for (int k = 0; k < group; k++)
+                            {
+                                string at = $"(nuint){k * lanes}";
+                                _w.Line($"{v}<float> g{k} = {v}.LoadUnsafe(ref dy, {at});");
+                                _w.Line(layerNorm
+                                    ? $"dw{k} = {v}.FusedMultiplyAdd(g{k}, ({v}.LoadUnsafe(ref x, {at}) - vm) * vs, dw{k});"
+                                    : $"dw{k} = {v}.FusedMultiplyAdd(g{k}, {v}.LoadUnsafe(ref x, {at}) * vs, dw{k});");
+                                if (layerNorm) _w.Line($"db{k} += g{k};");
+                            }
+                        }
+                        for (int k = 0; k < group; k++)
+                        {
+                            string at = k == 0 ? "(nuint)i" : $"(nuint)(i + {k * lanes})";
+                            _w.Line($"{v}.StoreUnsafe(dw{k}, ref dw, {at});");
+                            if (layerNorm) _w.Line($"{v}.StoreUnsafe(db{k}, ref db, {at});");
+                        }
+                    }
+                }
+            }
+            first = false;
+        }
+        _w.Line("// The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.");
+        using (_w.Block("for (; i < c1; i++)"))
+        {
+            _w.Line(layerNorm ? "float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);" : "float sw = Unsafe.Add(ref dw, i);");
+            using (_w.Block("for (int r = 0; r < rows; r++)"))
+            {
+                _w.Line($"float g = Unsafe.Add(ref dy0, r * {c} + i);");
+                _w.Line(layerNorm
+                    ? $"float xh = (Unsafe.Add(ref x0, r * {c} + i) - mean[r]) * rstd[r];"
+                    : $"float xh = Unsafe.Add(ref x0, r * {c} + i) * rstd[r];");
+                _w.Line("sw += g * xh;");
+                if (layerNorm) _w.Line("sb += g;");
+            }
+            _w.Line("Unsafe.Add(ref dw, i) = sw;");
+            if (layerNorm) _w.Line("Unsafe.Add(ref db, i) = sb;");
         }
     }
 
@@ -443,11 +482,7 @@ internal sealed class SimdEmitter
                     "",
                     "Unsafe.Add(ref dx, i) += " + (residual ? "Unsafe.Add(ref dr, i) + " : "") + "(Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;");
             },
-            () => ColumnPass("float s = rstd[r];",
-                "{V}<float> vs = {V}.Create(s);",
-                "{V}<float> g = {V}.LoadUnsafe(ref dy, (nuint)i);\n{V}<float> xh = {V}.LoadUnsafe(ref x, (nuint)i) * vs;\n{V}.StoreUnsafe({V}.FusedMultiplyAdd(g, xh, {V}.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);",
-                "float g = Unsafe.Add(ref dy, i);\nfloat xh = Unsafe.Add(ref x, i) * s;\nUnsafe.Add(ref dw, i) += g * xh;",
-                bias: false));
+            () => ColumnPass(layerNorm: false));
     }
 
     /// <summary>RMSNorm backward's first pass over a row: the sum for dInput and, with <paramref name="weights"/>, the weight gradient.</summary>
@@ -508,8 +543,8 @@ internal sealed class SimdEmitter
             });
     }
 
-    /// <summary>Rows per chunk of <c>Dot</c>: its row sums wait on the stack (1 KB) until they are added in order.</summary>
-    private const int DotChunk = 256;
+    /// <summary>Rows per chunk of <c>Dot</c>: its row sums wait on the stack (4 KB) until they are added in order.</summary>
+    private const int DotChunk = 1024;
 
     public void Dot()
     {
