@@ -521,22 +521,20 @@ namespace Residual.Generated
             if (dOutput.Length < rows * 20) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dOutput));
             if (dResidual.Length < rows * 20) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·20 = {rows * 20}.", nameof(dResidual));
             if (dInput.Length < rows * 20) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dInput));
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
             int parts = global::Residual.ParallelRows.Parts(rows, 20);
-            var job = new LayerNormBackwardResidualRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, DResidual = dResidual, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1 };
+            var job = new LayerNormBackwardResidualRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, DResidual = dResidual, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
             global::Residual.ParallelRows.Run(ref job, rows, parts);
-            if (parts == 1) return;
-            // Several threads: the parameter gradients in a second pass, split by columns; each column adds its rows in order.
-            var columns = new LayerNormBackwardResidualColumns { DWeight = dWeight, DBias = dBias, DOutput = dOutput, Input = input, Mean = mean, Rstd = rstd, Rows = rows };
-            global::Residual.ParallelRows.Run(ref columns, 2, global::Residual.ParallelRows.Parts(2, rows * 16));
         }
 
-        /// <summary><see cref="LayerNormBackwardResidual"/>'s dInput on rows <c>[start, end)</c>, and its parameter gradients too when <c>ParameterGradients</c> (one thread: rows in order).</summary>
+        /// <summary><see cref="LayerNormBackwardResidual"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         private ref struct LayerNormBackwardResidualRows : global::Residual.IRowJob
         {
             public Span<float> DInput, DWeight, DBias;
             public ReadOnlySpan<float> DOutput, DResidual, Input, Weight, Mean, Rstd;
             public bool ParameterGradients;
+            public int Rows;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Run(int start, int end)
@@ -544,6 +542,7 @@ namespace Residual.Generated
                 Span<float> dInput = DInput, dWeight = DWeight, dBias = DBias;
                 ReadOnlySpan<float> dOutput = DOutput, dResidual = DResidual, input = Input, weight = Weight, mean = Mean, rstd = Rstd;
                 bool parameterGradients = ParameterGradients;
+                int rows = Rows;
                 ref float w = ref MemoryMarshal.GetReference(weight);
                 for (int r = start; r < end; r++)
                 {
@@ -757,150 +756,137 @@ namespace Residual.Generated
                         }
                     }
                 }
-            }
-        }
-
-        /// <summary><see cref="LayerNormBackwardResidual"/>'s parameter gradients on column blocks <c>[start, end)</c> of 16: every column adds rows 0, 1, … in order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        private ref struct LayerNormBackwardResidualColumns : global::Residual.IRowJob
-        {
-            public Span<float> DWeight, DBias;
-            public ReadOnlySpan<float> DOutput, Input, Mean, Rstd;
-            public int Rows;
-
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Run(int start, int end)
-            {
-                Span<float> dWeight = DWeight, dBias = DBias;
-                ReadOnlySpan<float> dOutput = DOutput, input = Input, mean = Mean, rstd = Rstd;
-                int rows = Rows;
-                int c0 = start * 16, c1 = Math.Min(end * 16, 20);
-                ref float dw = ref MemoryMarshal.GetReference(dWeight);
-                ref float db = ref MemoryMarshal.GetReference(dBias);
-                ref float x0 = ref MemoryMarshal.GetReference(input);
-                ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
-                int i = c0;
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    int vecEnd = Math.Min(c1, 16);
-                    for (; i + 64 <= vecEnd; i += 64)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 20).
+                    int c0 = (int)((long)2 * start / rows) * 16, c1 = Math.Min((int)((long)2 * end / rows) * 16, 20);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float db = ref MemoryMarshal.GetReference(dBias);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
-                        Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
-                        Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
-                        Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                        int vecEnd = Math.Min(c1, 16);
+                        for (; i + 64 <= vecEnd; i += 64)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                            Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        int vecEnd = Math.Min(c1, 16);
+                        for (; i + 32 <= vecEnd; i += 32)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                            Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                        }
+                    }
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
+                    {
+                        float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
                         for (int r = 0; r < rows; r++)
                         {
-                            float m = mean[r], s = rstd[r];
-                            Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
-                            db0 += g0;
-                            Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
-                            dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
-                            db1 += g1;
-                            Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
-                            dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
-                            db2 += g2;
-                            Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
-                            dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
-                            db3 += g3;
+                            float g = Unsafe.Add(ref dy0, r * 20 + i);
+                            float xh = (Unsafe.Add(ref x0, r * 20 + i) - mean[r]) * rstd[r];
+                            sw += g * xh;
+                            sb += g;
                         }
-                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(db0, ref db, (nuint)i);
-                        Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
-                        Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
-                        Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
-                        Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
-                        Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
-                        Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        Unsafe.Add(ref dw, i) = sw;
+                        Unsafe.Add(ref db, i) = sb;
                     }
-                    for (; i < vecEnd; i += 16)
-                    {
-                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float m = mean[r], s = rstd[r];
-                            Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
-                            db0 += g0;
-                        }
-                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(db0, ref db, (nuint)i);
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    int vecEnd = Math.Min(c1, 16);
-                    for (; i + 32 <= vecEnd; i += 32)
-                    {
-                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
-                        Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
-                        Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
-                        Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float m = mean[r], s = rstd[r];
-                            Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
-                            db0 += g0;
-                            Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
-                            dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
-                            db1 += g1;
-                            Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
-                            dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
-                            db2 += g2;
-                            Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
-                            dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
-                            db3 += g3;
-                        }
-                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(db0, ref db, (nuint)i);
-                        Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
-                        Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
-                        Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
-                        Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
-                        Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
-                        Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
-                    }
-                    for (; i < vecEnd; i += 8)
-                    {
-                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float m = mean[r], s = rstd[r];
-                            Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
-                            db0 += g0;
-                        }
-                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(db0, ref db, (nuint)i);
-                    }
-                }
-                // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
-                for (; i < c1; i++)
-                {
-                    float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        float g = Unsafe.Add(ref dy0, r * 20 + i);
-                        float xh = (Unsafe.Add(ref x0, r * 20 + i) - mean[r]) * rstd[r];
-                        sw += g * xh;
-                        sb += g;
-                    }
-                    Unsafe.Add(ref dw, i) = sw;
-                    Unsafe.Add(ref db, i) = sb;
                 }
             }
         }
@@ -1002,22 +988,20 @@ namespace Residual.Generated
             if (input.Length < rows * 20) throw new ArgumentException($"input has {input.Length} floats; expected rows·20 = {rows * 20}.", nameof(input));
             if (dOutput.Length < rows * 20) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dOutput));
             if (dInput.Length < rows * 20) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·20 = {rows * 20}.", nameof(dInput));
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
             int parts = global::Residual.ParallelRows.Parts(rows, 20);
-            var job = new RmsNormBackwardRows { DInput = dInput, DWeight = dWeight, DOutput = dOutput, Input = input, Weight = weight, Rstd = rstd, ParameterGradients = parts == 1 };
+            var job = new RmsNormBackwardRows { DInput = dInput, DWeight = dWeight, DOutput = dOutput, Input = input, Weight = weight, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
             global::Residual.ParallelRows.Run(ref job, rows, parts);
-            if (parts == 1) return;
-            // Several threads: the parameter gradients in a second pass, split by columns; each column adds its rows in order.
-            var columns = new RmsNormBackwardColumns { DWeight = dWeight, DOutput = dOutput, Input = input, Rstd = rstd, Rows = rows };
-            global::Residual.ParallelRows.Run(ref columns, 2, global::Residual.ParallelRows.Parts(2, rows * 16));
         }
 
-        /// <summary><see cref="RmsNormBackward"/>'s dInput on rows <c>[start, end)</c>, and its parameter gradients too when <c>ParameterGradients</c> (one thread: rows in order).</summary>
+        /// <summary><see cref="RmsNormBackward"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
         private ref struct RmsNormBackwardRows : global::Residual.IRowJob
         {
             public Span<float> DInput, DWeight;
             public ReadOnlySpan<float> DOutput, Input, Weight, Rstd;
             public bool ParameterGradients;
+            public int Rows;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Run(int start, int end)
@@ -1025,6 +1009,7 @@ namespace Residual.Generated
                 Span<float> dInput = DInput, dWeight = DWeight;
                 ReadOnlySpan<float> dOutput = DOutput, input = Input, weight = Weight, rstd = Rstd;
                 bool parameterGradients = ParameterGradients;
+                int rows = Rows;
                 ref float w = ref MemoryMarshal.GetReference(weight);
                 for (int r = start; r < end; r++)
                 {
@@ -1189,127 +1174,114 @@ namespace Residual.Generated
                             Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
                     }
                 }
-            }
-        }
-
-        /// <summary><see cref="RmsNormBackward"/>'s parameter gradients on column blocks <c>[start, end)</c> of 16: every column adds rows 0, 1, … in order.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
-        private ref struct RmsNormBackwardColumns : global::Residual.IRowJob
-        {
-            public Span<float> DWeight;
-            public ReadOnlySpan<float> DOutput, Input, Rstd;
-            public int Rows;
-
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Run(int start, int end)
-            {
-                Span<float> dWeight = DWeight;
-                ReadOnlySpan<float> dOutput = DOutput, input = Input, rstd = Rstd;
-                int rows = Rows;
-                int c0 = start * 16, c1 = Math.Min(end * 16, 20);
-                ref float dw = ref MemoryMarshal.GetReference(dWeight);
-                ref float x0 = ref MemoryMarshal.GetReference(input);
-                ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
-                int i = c0;
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    int vecEnd = Math.Min(c1, 16);
-                    for (; i + 64 <= vecEnd; i += 64)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 20).
+                    int c0 = (int)((long)2 * start / rows) * 16, c1 = Math.Min((int)((long)2 * end / rows) * 16, 20);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
-                        Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16));
-                        Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32));
-                        Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48));
+                        int vecEnd = Math.Min(c1, 16);
+                        for (; i + 64 <= vecEnd; i += 64)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector512<float> vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, Vector512.LoadUnsafe(ref x, (nuint)16) * vs, dw1);
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, Vector512.LoadUnsafe(ref x, (nuint)32) * vs, dw2);
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, Vector512.LoadUnsafe(ref x, (nuint)48) * vs, dw3);
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector512<float> vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        int vecEnd = Math.Min(c1, 16);
+                        for (; i + 32 <= vecEnd; i += 32)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector256<float> vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, Vector256.LoadUnsafe(ref x, (nuint)8) * vs, dw1);
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, Vector256.LoadUnsafe(ref x, (nuint)16) * vs, dw2);
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, Vector256.LoadUnsafe(ref x, (nuint)24) * vs, dw3);
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector256<float> vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        }
+                    }
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
+                    {
+                        float sw = Unsafe.Add(ref dw, i);
                         for (int r = 0; r < rows; r++)
                         {
-                            float s = rstd[r];
-                            Vector512<float> vs = Vector512.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
-                            Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
-                            dw1 = Vector512.FusedMultiplyAdd(g1, Vector512.LoadUnsafe(ref x, (nuint)16) * vs, dw1);
-                            Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
-                            dw2 = Vector512.FusedMultiplyAdd(g2, Vector512.LoadUnsafe(ref x, (nuint)32) * vs, dw2);
-                            Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
-                            dw3 = Vector512.FusedMultiplyAdd(g3, Vector512.LoadUnsafe(ref x, (nuint)48) * vs, dw3);
+                            float g = Unsafe.Add(ref dy0, r * 20 + i);
+                            float xh = Unsafe.Add(ref x0, r * 20 + i) * rstd[r];
+                            sw += g * xh;
                         }
-                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
-                        Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
-                        Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                        Unsafe.Add(ref dw, i) = sw;
                     }
-                    for (; i < vecEnd; i += 16)
-                    {
-                        Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float s = rstd[r];
-                            Vector512<float> vs = Vector512.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
-                        }
-                        Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
-                    }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    int vecEnd = Math.Min(c1, 16);
-                    for (; i + 32 <= vecEnd; i += 32)
-                    {
-                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
-                        Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8));
-                        Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16));
-                        Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24));
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float s = rstd[r];
-                            Vector256<float> vs = Vector256.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
-                            Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
-                            dw1 = Vector256.FusedMultiplyAdd(g1, Vector256.LoadUnsafe(ref x, (nuint)8) * vs, dw1);
-                            Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
-                            dw2 = Vector256.FusedMultiplyAdd(g2, Vector256.LoadUnsafe(ref x, (nuint)16) * vs, dw2);
-                            Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
-                            dw3 = Vector256.FusedMultiplyAdd(g3, Vector256.LoadUnsafe(ref x, (nuint)24) * vs, dw3);
-                        }
-                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
-                        Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
-                        Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
-                        Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
-                    }
-                    for (; i < vecEnd; i += 8)
-                    {
-                        Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
-                        for (int r = 0; r < rows; r++)
-                        {
-                            float s = rstd[r];
-                            Vector256<float> vs = Vector256.Create(s);
-                            ref float x = ref Unsafe.Add(ref x0, r * 20 + i);
-                            ref float dy = ref Unsafe.Add(ref dy0, r * 20 + i);
-                            Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
-                            dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
-                        }
-                        Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
-                    }
-                }
-                // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
-                for (; i < c1; i++)
-                {
-                    float sw = Unsafe.Add(ref dw, i);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        float g = Unsafe.Add(ref dy0, r * 20 + i);
-                        float xh = Unsafe.Add(ref x0, r * 20 + i) * rstd[r];
-                        sw += g * xh;
-                    }
-                    Unsafe.Add(ref dw, i) = sw;
                 }
             }
         }

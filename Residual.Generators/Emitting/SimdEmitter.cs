@@ -147,36 +147,40 @@ internal sealed class SimdEmitter
     }
 
     /// <summary>
-    /// A norm backward, whose parameter gradients sum over all rows. On one thread: one pass per row, as the rows
-    /// come. On several: the rows are split for dInput (job <c>NameRows</c> without the parameter gradients), then
-    /// the columns for the parameter gradients (job <c>NameColumns</c>): each column still adds its rows in order,
-    /// with the same operations, so the bits do not depend on the thread count.
+    /// A norm backward, whose parameter gradients sum over all rows. On one thread: one pass per row, the parameter
+    /// gradients as the rows come. On several, in the same job (one fork-join): each part takes a range of rows for
+    /// dInput, without the parameter gradients, then a range of columns for them, where every column still adds
+    /// rows 0, 1, … in order with the same operations, so the bits do not depend on the thread count.
     /// </summary>
     private void NormBackwardHelper(string name, string summary, (string Type, string Name)[] parameters, string[] checkedSpans,
-        (string Type, string Name)[] columnFields, Action rowLoop, Action columnLoop)
+        Action rowLoop, Action columnLoop)
     {
         Header(summary, Signature("void", name, parameters));
         using (_w.Block(""))
         {
             RowCheck(checkedSpans);
+            _w.Line("// One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.");
             _w.Line($"int parts = {ParallelRows}.Parts(rows, {_width});");
-            NewJob("job", name + "Rows", parameters, ", ParameterGradients = parts == 1");
+            NewJob("job", name + "Rows", parameters, ", ParameterGradients = parts == 1, Rows = rows");
             _w.Line($"{ParallelRows}.Run(ref job, rows, parts);");
-            _w.Line("if (parts == 1) return;");
-            _w.Line("// Several threads: the parameter gradients in a second pass, split by columns; each column adds its rows in order.");
-            NewJob("columns", name + "Columns", columnFields, ", Rows = rows");
-            int blocks = (_width + ColumnBlock - 1) / ColumnBlock;
-            _w.Line($"{ParallelRows}.Run(ref columns, {blocks}, {ParallelRows}.Parts({blocks}, rows * {ColumnBlock}));");
         }
         _w.Line();
-        var rowFields = parameters.Concat(new[] { ("bool", "parameterGradients") }).ToArray();
-        Job(name + "Rows", $"<see cref=\"{name}\"/>'s dInput on rows <c>[start, end)</c>, and its parameter gradients too when <c>ParameterGradients</c> (one thread: rows in order).", rowFields, () =>
-        {
-            _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
-            using (_w.Block("for (int r = start; r < end; r++)"))
-                rowLoop();
-        });
-        Job(name + "Columns", $"<see cref=\"{name}\"/>'s parameter gradients on column blocks <c>[start, end)</c> of {ColumnBlock}: every column adds rows 0, 1, … in order.", columnFields.Concat(new[] { ("int", "rows") }).ToArray(), columnLoop);
+        var fields = parameters.Concat(new[] { ("bool", "parameterGradients"), ("int", "rows") }).ToArray();
+        Job(name + "Rows",
+            $"<see cref=\"{name}\"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.",
+            fields, () =>
+            {
+                _w.Line("ref float w = ref MemoryMarshal.GetReference(weight);");
+                using (_w.Block("for (int r = start; r < end; r++)"))
+                    rowLoop();
+                using (_w.Block("if (!parameterGradients)"))
+                {
+                    int blocks = (_width + ColumnBlock - 1) / ColumnBlock;
+                    _w.Line($"// This part's blocks of {ColumnBlock} columns, in proportion to its rows: the parts' column ranges tile [0, {_width}).");
+                    _w.Line($"int c0 = (int)((long){blocks} * start / rows) * {ColumnBlock}, c1 = Math.Min((int)((long){blocks} * end / rows) * {ColumnBlock}, {_width});");
+                    columnLoop();
+                }
+            });
     }
 
     private static (string Type, string Name) Out(string name) => ("Span<float>", name);
@@ -255,7 +259,6 @@ internal sealed class SimdEmitter
                 : $"LayerNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/>, <paramref name=\"dWeight\"/> and <paramref name=\"dBias\"/>.",
             parameters,
             residual ? new[] { "input", "dOutput", "dResidual", "dInput" } : new[] { "input", "dOutput", "dInput" },
-            new[] { Out("dWeight"), Out("dBias"), In("dOutput"), In("input"), In("mean"), In("rstd") },
             () =>
             {
                 RowRef("x", "input");
@@ -310,7 +313,7 @@ internal sealed class SimdEmitter
     private const int ColumnGroup = 4;
 
     /// <summary>
-    /// The body of a norm backward's column job: the parameter gradients of the columns in blocks <c>[start, end)</c>.
+    /// The column part of a norm backward's job: the parameter gradients of columns <c>[c0, c1)</c>, over all rows.
     /// Each group of columns keeps its dWeight (and dBias) in registers while it walks rows 0, 1, … in order, with
     /// the same operations per column as the row pass (vector FMA where the row loop has vectors, scalar
     /// <c>+= g·x̂</c> in its tail), so the sums have the same bits; one store per column at the end, so two threads
@@ -320,7 +323,6 @@ internal sealed class SimdEmitter
     private void ColumnPass(bool layerNorm)
     {
         int c = _width;
-        _w.Line($"int c0 = start * {ColumnBlock}, c1 = Math.Min(end * {ColumnBlock}, {c});");
         _w.Line("ref float dw = ref MemoryMarshal.GetReference(dWeight);");
         if (layerNorm) _w.Line("ref float db = ref MemoryMarshal.GetReference(dBias);");
         _w.Line("ref float x0 = ref MemoryMarshal.GetReference(input);");
@@ -452,7 +454,6 @@ internal sealed class SimdEmitter
                 : $"RMSNorm backward over {c} floats per row; accumulates into <paramref name=\"dInput\"/> and <paramref name=\"dWeight\"/>.",
             parameters,
             residual ? new[] { "input", "dOutput", "dResidual", "dInput" } : new[] { "input", "dOutput", "dInput" },
-            new[] { Out("dWeight"), In("dOutput"), In("input"), In("rstd") },
             () =>
             {
                 RowRef("x", "input");
