@@ -325,17 +325,15 @@ partial class CustomBlock : global::Residual.IBlock
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
-        dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend1DHeads.Clear();
-        attend1DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dStream0, attend1Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dStream0, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend1DQkv, attend1Norm, rows, 16, 48);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend1DQkv, rows, 48);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48, accumulate: false);
         // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
         LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
     }

@@ -461,17 +461,15 @@ partial class PlainBlock : global::Residual.IBlock
         global::System.Span<float> mix4DAct = scratch.Slice(at, rows * 64); at += rows * 64;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
-        dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mix4DAct.Clear();
-        mix4DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 1024), dy, mix4Act, rows, 64, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dy, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(mix4DAct, dy, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16);
-        global::Residual.Kernels.Gelu.Backward(mix4DFc, mix4DAct, mix4Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(mix4DAct, dy, p.Slice(Mlp3CProjWeightOffset, 1024), rows, 64, 16, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(mix4DFc, mix4DAct, mix4Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 1024), mix4DFc, mix4Norm, rows, 16, 64);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 64), mix4DFc, rows, 64);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix4DFc, p.Slice(Mlp3CFcWeightOffset, 1024), rows, 16, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix4DFc, p.Slice(Mlp3CFcWeightOffset, 1024), rows, 16, 64, accumulate: false);
         // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
         LayerNormBackwardResidual(dStream0, g.Slice(Ln4WeightOffset, 16), g.Slice(Ln4BiasOffset, 16), dNorm, dy, x4, p.Slice(Ln4WeightOffset, 16), mix4Mean, mix4Rstd, rows);
 
@@ -482,12 +480,11 @@ partial class PlainBlock : global::Residual.IBlock
         global::System.Span<float> squeeze3DAct = scratch.Slice(at, rows * 16); at += rows * 16;
         // Plain: the whole gradient goes through the branch.
         // FeedForward backward: c_proj, Gelu, c_fc.
-        squeeze3DAct.Clear();
-        squeeze3DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 256), dStream0, squeeze3Act, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CProjBiasOffset, 16), dStream0, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(squeeze3DAct, dStream0, p.Slice(Mlp2CProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Backward(squeeze3DFc, squeeze3DAct, squeeze3Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(squeeze3DAct, dStream0, p.Slice(Mlp2CProjWeightOffset, 256), rows, 16, 16, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(squeeze3DFc, squeeze3DAct, squeeze3Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 256), squeeze3DFc, x3, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 16), squeeze3DFc, rows, 16);
         global::Residual.Kernels.MatMul.BackwardInput(dStream1, squeeze3DFc, p.Slice(Mlp2CFcWeightOffset, 256), rows, 16, 16);
@@ -503,12 +500,11 @@ partial class PlainBlock : global::Residual.IBlock
         RmsNormBackward(dNorm, g.Slice(Ln2WeightOffset, 16), dStream1, attend2Out, p.Slice(Ln2WeightOffset, 16), attend2Rstd, rows);
         // Plain: the whole gradient goes through the branch.
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend2DHeads.Clear();
-        attend2DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dNorm, attend2Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dNorm, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attend2DHeads, dNorm, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attend2DQkv, attend2DAtt, attend2DHeads, attend2Qkv, attend2Att, batch, time, 16, 4);
+        global::Residual.Kernels.MatMul.BackwardInput(attend2DHeads, dNorm, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend2DQkv, attend2DAtt, attend2DHeads, attend2Qkv, attend2Att, batch, time, 16, 4, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend2DQkv, x2, rows, 16, 48);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend2DQkv, rows, 48);
         global::Residual.Kernels.MatMul.BackwardInput(dStream0, attend2DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
@@ -518,17 +514,15 @@ partial class PlainBlock : global::Residual.IBlock
         global::System.Span<float> expand1DFc = scratch.Slice(at, rows * 32); at += rows * 32;
         global::System.Span<float> expand1DAct = scratch.Slice(at, rows * 32); at += rows * 32;
         // Plain: the whole gradient goes through the branch.
-        dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        expand1DAct.Clear();
-        expand1DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dStream0, expand1Act, rows, 32, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 16), dStream0, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(expand1DAct, dStream0, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
-        global::Residual.Kernels.Gelu.Backward(expand1DFc, expand1DAct, expand1Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(expand1DAct, dStream0, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(expand1DFc, expand1DAct, expand1Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), expand1DFc, expand1Norm, rows, 16, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), expand1DFc, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, expand1DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, expand1DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32, accumulate: false);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
         LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), expand1Mean, expand1Rstd, rows);
     }

@@ -482,12 +482,11 @@ partial class ScaledBlock : global::Residual.IBlock
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dy, 1f, 2f, rows);
         // FeedForward backward: c_proj, Gelu, c_fc.
-        shortcut4DAct.Clear();
-        shortcut4DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CProjWeightOffset, 256), dBranch, shortcut4Act, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(shortcut4DAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.Gelu.Backward(shortcut4DFc, shortcut4DAct, shortcut4Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(shortcut4DAct, dBranch, p.Slice(Mlp3CProjWeightOffset, 256), rows, 16, 16, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(shortcut4DFc, shortcut4DAct, shortcut4Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp3CFcWeightOffset, 256), shortcut4DFc, x4, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp3CFcBiasOffset, 16), shortcut4DFc, rows, 16);
         global::Residual.Kernels.MatMul.BackwardInput(dStream0, shortcut4DFc, p.Slice(Mlp3CFcWeightOffset, 256), rows, 16, 16);
@@ -506,12 +505,11 @@ partial class ScaledBlock : global::Residual.IBlock
         // The learnable scale a: dL/da = Σ dz·F(·)
         g[Res3ScaleOffset] += Dot(dNorm, refine3Out, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
-        refine3DAct.Clear();
-        refine3DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CProjWeightOffset, 384), dBranch, refine3Act, rows, 24, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(refine3DAct, dBranch, p.Slice(Mlp2CProjWeightOffset, 384), rows, 24, 16);
-        global::Residual.Kernels.Relu.Backward(refine3DFc, refine3DAct, refine3Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(refine3DAct, dBranch, p.Slice(Mlp2CProjWeightOffset, 384), rows, 24, 16, accumulate: false);
+        global::Residual.Kernels.Relu.Backward(refine3DFc, refine3DAct, refine3Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(Mlp2CFcWeightOffset, 384), refine3DFc, x3, rows, 16, 24);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(Mlp2CFcBiasOffset, 24), refine3DFc, rows, 24);
         global::Residual.Kernels.MatMul.BackwardInput(dStream1, refine3DFc, p.Slice(Mlp2CFcWeightOffset, 384), rows, 16, 24);
@@ -526,17 +524,15 @@ partial class ScaledBlock : global::Residual.IBlock
         ResidualBackward(dStream0, dBranch, dStream1, 1f, p[Res2ScaleOffset], rows);
         // The learnable scale a: dL/da = Σ dy·F(·)
         g[Res2ScaleOffset] += Dot(dStream1, mix2Out, rows);
-        dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mix2DAct.Clear();
-        mix2DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 512), dBranch, mix2Act, rows, 32, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16);
-        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 512), rows, 32, 16, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 512), mix2DFc, mix2Norm, rows, 16, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 32), mix2DFc, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 512), rows, 16, 32, accumulate: false);
         // Through the pre-norm: dx += RMSNorm'ᵀ·dn
         RmsNormBackward(dStream0, g.Slice(Ln2WeightOffset, 16), dNorm, x2, p.Slice(Ln2WeightOffset, 16), mix2Rstd, rows);
 
@@ -548,17 +544,15 @@ partial class ScaledBlock : global::Residual.IBlock
         // Residual y = 1.5·x + 0.5·F: dx += 1.5·dy (the identity path), and the branch gets 0.5·dy.
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dStream0, 1.5f, 0.5f, rows);
-        dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend1DHeads.Clear();
-        attend1DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 256), dBranch, attend1Heads, rows, 16, 16);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 16), dBranch, rows, 16);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16);
-        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 256), rows, 16, 16, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 16, 2, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 768), attend1DQkv, attend1Norm, rows, 16, 48);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 48), attend1DQkv, rows, 48);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 768), rows, 16, 48, accumulate: false);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
         LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 16), g.Slice(Ln1BiasOffset, 16), dNorm, x, p.Slice(Ln1WeightOffset, 16), attend1Mean, attend1Rstd, rows);
     }

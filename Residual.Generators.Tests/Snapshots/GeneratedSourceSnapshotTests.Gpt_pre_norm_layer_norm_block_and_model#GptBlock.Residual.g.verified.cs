@@ -345,17 +345,15 @@ namespace Demo
             global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 128); at += rows * 128;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
             // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
-            dNorm.Clear();
             // FeedForward backward: c_proj, Gelu, c_fc.
-            mix2DAct.Clear();
-            mix2DFc.Clear();
+            // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 4096), dy, mix2Act, rows, 128, 32);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dy, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dy, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32);
-            global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+            global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dy, p.Slice(MlpCProjWeightOffset, 4096), rows, 128, 32, accumulate: false);
+            global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc, accumulate: false);
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 4096), mix2DFc, mix2Norm, rows, 32, 128);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 128), mix2DFc, rows, 128);
-            global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 4096), rows, 32, 128);
+            global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 4096), rows, 32, 128, accumulate: false);
             // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
             LayerNormBackwardResidual(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, dy, x2, p.Slice(Ln2WeightOffset, 32), mix2Mean, mix2Rstd, rows);
 
@@ -366,17 +364,15 @@ namespace Demo
             global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
             // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
             // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
-            dNorm.Clear();
             // Attention backward: output projection, then attention, then the fused QKV projection.
-            attend1DHeads.Clear();
-            attend1DQkv.Clear();
+            // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dStream0, attend1Heads, rows, 32, 32);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dStream0, rows, 32);
-            global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
-            global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4);
+            global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32, accumulate: false);
+            global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4, accumulate: false);
             global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, attend1Norm, rows, 32, 96);
             global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
-            global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
+            global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96, accumulate: false);
             // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
             LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 32), attend1Mean, attend1Rstd, rows);
         }

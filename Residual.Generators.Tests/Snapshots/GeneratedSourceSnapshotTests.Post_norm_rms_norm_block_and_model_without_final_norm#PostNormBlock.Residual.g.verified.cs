@@ -334,12 +334,11 @@ partial class PostNormBlock : global::Residual.IBlock
         dBranch.Clear();
         ResidualBackward(dStream0, dBranch, dNorm, 1f, 1f, rows);
         // FeedForward backward: c_proj, Relu, c_fc.
-        mix2DAct.Clear();
-        mix2DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 2048), dBranch, mix2Act, rows, 64, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dBranch, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32);
-        global::Residual.Kernels.Relu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32, accumulate: false);
+        global::Residual.Kernels.Relu.Backward(mix2DFc, mix2DAct, mix2Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 2048), mix2DFc, x2, rows, 32, 64);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 64), mix2DFc, rows, 64);
         global::Residual.Kernels.MatMul.BackwardInput(dStream0, mix2DFc, p.Slice(MlpCFcWeightOffset, 2048), rows, 32, 64);
@@ -356,12 +355,11 @@ partial class PostNormBlock : global::Residual.IBlock
         dBranch.Clear();
         ResidualBackward(dx, dBranch, dNorm, 1f, 1f, rows);
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend1DHeads.Clear();
-        attend1DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dBranch, attend1Heads, rows, 32, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dBranch, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
-        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 2);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dBranch, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 2, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, x, rows, 32, 96);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
         global::Residual.Kernels.MatMul.BackwardInput(dx, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);

@@ -352,12 +352,11 @@ partial class OddBlock : global::Residual.IBlock
         // The learnable scale a: dL/da = Σ dz·F(·)
         g[Res2ScaleOffset] += Dot(dNorm, mix2Out, rows);
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mix2DAct.Clear();
-        mix2DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 800), dBranch, mix2Act, rows, 40, 20);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 20), dBranch, rows, 20);
-        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 800), rows, 40, 20);
-        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBranch, p.Slice(MlpCProjWeightOffset, 800), rows, 40, 20, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 800), mix2DFc, x2, rows, 20, 40);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 40), mix2DFc, rows, 40);
         global::Residual.Kernels.MatMul.BackwardInput(dStream0, mix2DFc, p.Slice(MlpCFcWeightOffset, 800), rows, 20, 40);
@@ -369,17 +368,15 @@ partial class OddBlock : global::Residual.IBlock
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 2 * time); at += rows * 2 * time;
         // Residual y = x + F: dx += dy (the identity path, unchanged), and the branch gets dy.
         // Fused: the branch reads dy in place (no copy), and dx += dy is done in the pre-norm's backward pass below.
-        dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend1DHeads.Clear();
-        attend1DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 400), dStream0, attend1Heads, rows, 20, 20);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 20), dStream0, rows, 20);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 400), rows, 20, 20);
-        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 20, 2);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 400), rows, 20, 20, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 20, 2, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 1200), attend1DQkv, attend1Norm, rows, 20, 60);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 60), attend1DQkv, rows, 60);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 1200), rows, 20, 60);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 1200), rows, 20, 60, accumulate: false);
         // Through the pre-norm and the identity path together: dx += dy + LayerNorm'ᵀ·dn
         LayerNormBackwardResidual(dx, g.Slice(Ln1WeightOffset, 20), g.Slice(Ln1BiasOffset, 20), dNorm, dStream0, x, p.Slice(Ln1WeightOffset, 20), attend1Mean, attend1Rstd, rows);
     }

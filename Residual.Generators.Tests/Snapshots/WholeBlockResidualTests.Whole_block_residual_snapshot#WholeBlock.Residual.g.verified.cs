@@ -363,17 +363,15 @@ partial class WholeBlock : global::Residual.IBlock
         global::System.Span<float> mix2DFc = scratch.Slice(at, rows * 64); at += rows * 64;
         global::System.Span<float> mix2DAct = scratch.Slice(at, rows * 64); at += rows * 64;
         // Plain: the whole gradient goes through the branch.
-        dNorm.Clear();
         // FeedForward backward: c_proj, Gelu, c_fc.
-        mix2DAct.Clear();
-        mix2DFc.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCProjWeightOffset, 2048), dBlock, mix2Act, rows, 64, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCProjBiasOffset, 32), dBlock, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBlock, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32);
-        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc);
+        global::Residual.Kernels.MatMul.BackwardInput(mix2DAct, dBlock, p.Slice(MlpCProjWeightOffset, 2048), rows, 64, 32, accumulate: false);
+        global::Residual.Kernels.Gelu.Backward(mix2DFc, mix2DAct, mix2Fc, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(MlpCFcWeightOffset, 2048), mix2DFc, mix2Norm, rows, 32, 64);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(MlpCFcBiasOffset, 64), mix2DFc, rows, 64);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 2048), rows, 32, 64);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, mix2DFc, p.Slice(MlpCFcWeightOffset, 2048), rows, 32, 64, accumulate: false);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
         LayerNormBackward(dStream0, g.Slice(Ln2WeightOffset, 32), g.Slice(Ln2BiasOffset, 32), dNorm, x2, p.Slice(Ln2WeightOffset, 32), mix2Mean, mix2Rstd, rows);
 
@@ -383,17 +381,15 @@ partial class WholeBlock : global::Residual.IBlock
         global::System.Span<float> attend1DHeads = scratch.Slice(at, rows * 32); at += rows * 32;
         global::System.Span<float> attend1DAtt = scratch.Slice(at, rows * 4 * time); at += rows * 4 * time;
         // Plain: the whole gradient goes through the branch.
-        dNorm.Clear();
         // Attention backward: output projection, then attention, then the fused QKV projection.
-        attend1DHeads.Clear();
-        attend1DQkv.Clear();
+        // Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCProjWeightOffset, 1024), dStream0, attend1Heads, rows, 32, 32);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCProjBiasOffset, 32), dStream0, rows, 32);
-        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32);
-        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4);
+        global::Residual.Kernels.MatMul.BackwardInput(attend1DHeads, dStream0, p.Slice(AttnCProjWeightOffset, 1024), rows, 32, 32, accumulate: false);
+        global::Residual.Kernels.CausalAttention.Backward(attend1DQkv, attend1DAtt, attend1DHeads, attend1Qkv, attend1Att, batch, time, 32, 4, accumulate: false);
         global::Residual.Kernels.MatMul.BackwardWeight(g.Slice(AttnCAttnWeightOffset, 3072), attend1DQkv, attend1Norm, rows, 32, 96);
         global::Residual.Kernels.MatMul.BackwardBias(g.Slice(AttnCAttnBiasOffset, 96), attend1DQkv, rows, 96);
-        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96);
+        global::Residual.Kernels.MatMul.BackwardInput(dNorm, attend1DQkv, p.Slice(AttnCAttnWeightOffset, 3072), rows, 32, 96, accumulate: false);
         // Through the pre-norm: dx += LayerNorm'ᵀ·dn
         LayerNormBackward(dx, g.Slice(Ln1WeightOffset, 32), g.Slice(Ln1BiasOffset, 32), dNorm, x, p.Slice(Ln1WeightOffset, 32), attend1Mean, attend1Rstd, rows);
     }

@@ -592,8 +592,11 @@ internal static class BlockEmitter
             w.Line("// Plain: the whole gradient goes through the branch.");
             dBranchOut = dCombined;
         }
-        if (d.Placement == Placement.Pre) w.Line("dNorm.Clear();");
-        BranchBackward(w, spec, s, branchInput, dBranchOut, dBranchIn);
+        // A built-in branch's input gradient into dNorm has that one source, so the branch overwrites it; a custom
+        // sublayer's Backward accumulates (its contract), so dNorm starts from zero.
+        bool overwriteDNorm = d.Placement == Placement.Pre && IsBuiltIn(d.Kind);
+        if (d.Placement == Placement.Pre && !overwriteDNorm) w.Line("dNorm.Clear();");
+        BranchBackward(w, spec, s, branchInput, dBranchOut, dBranchIn, overwriteDNorm);
         if (d.Placement == Placement.Pre && s.ResidualFusedWithNormBackward)
         {
             w.Line($"// Through the pre-norm and the identity path together: dx += {"d" + Topology.SumName(d)} + {NormName(d.Norm)}'ᵀ·dn");
@@ -617,38 +620,44 @@ internal static class BlockEmitter
             w.Line($"RmsNormBackward({dInput}, g.Slice({s.NormWeight}, {c}), {dOutput}, {input}, p.Slice({s.NormWeight}, {c}), {s.Local}Rstd, rows);");
     }
 
-    private static void BranchBackward(IndentedWriter w, BlockSpec spec, SubPlan s, string input, string dOut, string dIn)
+    /// <summary>Attention and FeedForward: the generator writes their backward pass itself (a custom sublayer's is its own).</summary>
+    private static bool IsBuiltIn(SublayerKind kind) => kind is SublayerKind.Attention or SublayerKind.FeedForward;
+
+    /// <param name="overwriteInput">
+    /// True when <paramref name="dIn"/> has no other source: the branch's last product overwrites it instead of adding
+    /// into a cleared buffer (only for a built-in branch).
+    /// </param>
+    private static void BranchBackward(IndentedWriter w, BlockSpec spec, SubPlan s, string input, string dOut, string dIn, bool overwriteInput)
     {
         var d = s.Spec;
         int c = spec.Width;
         string l = s.Local;
+        string dInMode = overwriteInput ? ", accumulate: false" : "";
         switch (d.Kind)
         {
             case SublayerKind.Attention:
                 w.Line("// Attention backward: output projection, then attention, then the fused QKV projection.");
-                w.Line($"{l}DHeads.Clear();");
-                w.Line($"{l}DQkv.Clear();");
+                w.Line("// Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.");
                 w.Line($"{K}MatMul.BackwardWeight(g.Slice({s.T("c_proj.weight")}, {c * c}), {dOut}, {l}Heads, rows, {c}, {c});");
                 w.Line($"{K}MatMul.BackwardBias(g.Slice({s.T("c_proj.bias")}, {c}), {dOut}, rows, {c});");
-                w.Line($"{K}MatMul.BackwardInput({l}DHeads, {dOut}, p.Slice({s.T("c_proj.weight")}, {c * c}), rows, {c}, {c});");
-                w.Line($"{K}CausalAttention.Backward({l}DQkv, {l}DAtt, {l}DHeads, {l}Qkv, {l}Att, batch, time, {c}, {d.Heads});");
+                w.Line($"{K}MatMul.BackwardInput({l}DHeads, {dOut}, p.Slice({s.T("c_proj.weight")}, {c * c}), rows, {c}, {c}, accumulate: false);");
+                w.Line($"{K}CausalAttention.Backward({l}DQkv, {l}DAtt, {l}DHeads, {l}Qkv, {l}Att, batch, time, {c}, {d.Heads}, accumulate: false);");
                 w.Line($"{K}MatMul.BackwardWeight(g.Slice({s.T("c_attn.weight")}, {3 * c * c}), {l}DQkv, {input}, rows, {c}, {3 * c});");
                 w.Line($"{K}MatMul.BackwardBias(g.Slice({s.T("c_attn.bias")}, {3 * c}), {l}DQkv, rows, {3 * c});");
-                w.Line($"{K}MatMul.BackwardInput({dIn}, {l}DQkv, p.Slice({s.T("c_attn.weight")}, {3 * c * c}), rows, {c}, {3 * c});");
+                w.Line($"{K}MatMul.BackwardInput({dIn}, {l}DQkv, p.Slice({s.T("c_attn.weight")}, {3 * c * c}), rows, {c}, {3 * c}{dInMode});");
                 break;
             case SublayerKind.FeedForward:
                 string act = d.Activation == ActivationKind.Gelu ? "Gelu" : "Relu";
                 int h = d.Hidden;
                 w.Line($"// FeedForward backward: c_proj, {act}, c_fc.");
-                w.Line($"{l}DAct.Clear();");
-                w.Line($"{l}DFc.Clear();");
+                w.Line("// Each intermediate gradient has one source, which overwrites it (accumulate: false): nothing to clear first.");
                 w.Line($"{K}MatMul.BackwardWeight(g.Slice({s.T("c_proj.weight")}, {c * h}), {dOut}, {l}Act, rows, {h}, {c});");
                 w.Line($"{K}MatMul.BackwardBias(g.Slice({s.T("c_proj.bias")}, {c}), {dOut}, rows, {c});");
-                w.Line($"{K}MatMul.BackwardInput({l}DAct, {dOut}, p.Slice({s.T("c_proj.weight")}, {c * h}), rows, {h}, {c});");
-                w.Line($"{K}{act}.Backward({l}DFc, {l}DAct, {l}Fc);");
+                w.Line($"{K}MatMul.BackwardInput({l}DAct, {dOut}, p.Slice({s.T("c_proj.weight")}, {c * h}), rows, {h}, {c}, accumulate: false);");
+                w.Line($"{K}{act}.Backward({l}DFc, {l}DAct, {l}Fc, accumulate: false);");
                 w.Line($"{K}MatMul.BackwardWeight(g.Slice({s.T("c_fc.weight")}, {h * c}), {l}DFc, {input}, rows, {c}, {h});");
                 w.Line($"{K}MatMul.BackwardBias(g.Slice({s.T("c_fc.bias")}, {h}), {l}DFc, rows, {h});");
-                w.Line($"{K}MatMul.BackwardInput({dIn}, {l}DFc, p.Slice({s.T("c_fc.weight")}, {h * c}), rows, {c}, {h});");
+                w.Line($"{K}MatMul.BackwardInput({dIn}, {l}DFc, p.Slice({s.T("c_fc.weight")}, {h * c}), rows, {c}, {h}{dInMode});");
                 break;
             default:
                 w.Line($"// {Topology.ShortType(d.SublayerType)} backward, through the Sublayer contract.");

@@ -90,10 +90,10 @@ public static unsafe class CausalAttention
     }
 
     /// <summary>
-    /// Backward pass of <see cref="Forward"/>. Accumulates into <paramref name="dQkv"/>;
-    /// <paramref name="dAtt"/> is scratch.
+    /// Backward pass of <see cref="Forward"/>. Accumulates into <paramref name="dQkv"/> (or overwrites it, with
+    /// <paramref name="accumulate"/> false); <paramref name="dAtt"/> is scratch.
     /// </summary>
-    /// <param name="dQkv">Gradient of the packed <c>qkv</c>, <c>batch·time·3·width</c> floats (accumulated).</param>
+    /// <param name="dQkv">Gradient of the packed <c>qkv</c>, <c>batch·time·3·width</c> floats (accumulated, or overwritten).</param>
     /// <param name="dAtt">Scratch, <c>batch·heads·time·time</c> floats; its contents on entry are ignored and on exit are unspecified.</param>
     /// <param name="dOutput">Gradient of the attention output, <c>batch·time·width</c> floats.</param>
     /// <param name="qkv">The forward pass's packed queries, keys and values, <c>batch·time·3·width</c> floats.</param>
@@ -102,9 +102,13 @@ public static unsafe class CausalAttention
     /// <param name="time">Sequence length; positive.</param>
     /// <param name="width">Model width; positive and a multiple of <paramref name="heads"/>.</param>
     /// <param name="heads">Number of heads; positive.</param>
+    /// <param name="accumulate">
+    /// True (the default): add into <paramref name="dQkv"/>. False: overwrite it (every element is written once,
+    /// so this saves clearing it first).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     /// <exception cref="ArgumentException">A span has the wrong length, a written span overlaps one that is read, or <paramref name="heads"/> does not divide <paramref name="width"/>.</exception>
-    public static void Backward(Span<float> dQkv, Span<float> dAtt, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, int batch, int time, int width, int heads)
+    public static void Backward(Span<float> dQkv, Span<float> dAtt, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> qkv, ReadOnlySpan<float> att, int batch, int time, int width, int heads, bool accumulate = true)
     {
         CheckSizes(batch, time, width, heads);
         Guard.Length(dQkv.Length, nameof(dQkv), "batch·time·3·width", batch, time, 3, width);
@@ -122,7 +126,7 @@ public static unsafe class CausalAttention
 
         fixed (float* dq = dQkv, da = dAtt, dy = dOutput, q = qkv, a = att)
         {
-            var job = new Job { DQkv = dq, DAtt = da, DOutput = dy, Qkv = q, Att = a, Batch = batch, Time = time, Width = width, Heads = heads };
+            var job = new Job { DQkv = dq, DAtt = da, DOutput = dy, Qkv = q, Att = a, Batch = batch, Time = time, Width = width, Heads = heads, Accumulate = accumulate };
             WorkerPool.Run(&BackwardPart, &job, Parts(batch, time, width, heads));
         }
     }
@@ -161,21 +165,22 @@ public static unsafe class CausalAttention
                 }
             }
 
-            // dq_t += Σ_{t2 ≤ t} g[t, t2]·k_t2  (G·K), by tiles of query rows.
+            // dq_t (+)= Σ_{t2 ≤ t} g[t, t2]·k_t2  (G·K), by tiles of query rows. Each element of dq, dk and dv is
+            // written by exactly one product below, so overwriting needs no clearing first.
             for (int t0 = 0; t0 < time; t0 += QueryTile)
             {
                 int t1 = Math.Min(time, t0 + QueryTile);
-                Product(dq + t0 * stride, stride, g + t0 * time, time, 1, k, stride, 1, t1 - t0, hs, t1, accumulate: true);
+                Product(dq + t0 * stride, stride, g + t0 * time, time, 1, k, stride, 1, t1 - t0, hs, t1, job->Accumulate);
             }
 
-            // dk_s += Σ_{t ≥ s} g[t, s]·q_t (Gᵀ·Q) and dv_s += Σ_{t ≥ s} P[t, s]·dy_t (Pᵀ·dY), by tiles of key
+            // dk_s (+)= Σ_{t ≥ s} g[t, s]·q_t (Gᵀ·Q) and dv_s (+)= Σ_{t ≥ s} P[t, s]·dy_t (Pᵀ·dY), by tiles of key
             // rows s0..s1: only queries t ≥ s0 contribute, and Gᵀ, Pᵀ are read transposed in place.
             for (int s0 = 0; s0 < time; s0 += QueryTile)
             {
                 int s1 = Math.Min(time, s0 + QueryTile), depth = time - s0;
                 long corner = (long)s0 * time + s0;
-                Product(dk + s0 * stride, stride, g + corner, 1, time, q + s0 * stride, stride, 1, s1 - s0, hs, depth, accumulate: true);
-                Product(dv + s0 * stride, stride, p + corner, 1, time, dy + s0 * width, width, 1, s1 - s0, hs, depth, accumulate: true);
+                Product(dk + s0 * stride, stride, g + corner, 1, time, q + s0 * stride, stride, 1, s1 - s0, hs, depth, job->Accumulate);
+                Product(dv + s0 * stride, stride, p + corner, 1, time, dy + s0 * width, width, 1, s1 - s0, hs, depth, job->Accumulate);
             }
         }
     }
@@ -260,6 +265,9 @@ public static unsafe class CausalAttention
     {
         public float* Output, Att, Qkv, DQkv, DAtt, DOutput;
         public int Batch, Time, Width, Heads;
+
+        /// <summary>Backward only: add into dQkv (true) or overwrite it.</summary>
+        public bool Accumulate;
 
         /// <summary>The (batch, head) pairs of one part: a near-equal share of batch·heads.</summary>
         public readonly (int First, int End) Pairs(int part, int parts)

@@ -68,13 +68,17 @@ public static unsafe class Gelu
         }
     }
 
-    /// <summary>Elementwise <c>dInput += dOutput·gelu′(input)</c>. Accumulates into <paramref name="dInput"/>.</summary>
-    /// <param name="dInput">Input gradient (accumulated); same length as <paramref name="input"/>.</param>
+    /// <summary>
+    /// Elementwise <c>dInput += dOutput·gelu′(input)</c>; or, with <paramref name="accumulate"/> false,
+    /// <c>dInput = dOutput·gelu′(input)</c> (its contents on entry are never read).
+    /// </summary>
+    /// <param name="dInput">Input gradient (accumulated, or overwritten); same length as <paramref name="input"/>.</param>
     /// <param name="dOutput">Output gradient; same length as <paramref name="input"/>.</param>
     /// <param name="input">The forward pass's pre-activations; non-empty.</param>
+    /// <param name="accumulate">True (the default): add into <paramref name="dInput"/>. False: overwrite it.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="input"/> is empty.</exception>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public static void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input)
+    public static void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, bool accumulate = true)
     {
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(dInput.Length, nameof(dInput), "input.Length", input.Length);
@@ -82,7 +86,7 @@ public static unsafe class Gelu
 
         fixed (float* dx = dInput, dy = dOutput, x = input)
         {
-            var job = new Job { A = dx, B = dy, C = x, N = input.Length };
+            var job = new Job { A = dx, B = dy, C = x, N = input.Length, Accumulate = accumulate };
             WorkerPool.Run(&BackwardPart, &job, Chunks.Parts(job.N));
         }
     }
@@ -95,13 +99,13 @@ public static unsafe class Gelu
         ref float dy = ref job->B[start];
         ref float x = ref job->C[start];
         int n = end - start, i = 0;
-        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n);
-        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n);
-        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n);
-        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n, job->Accumulate);
+        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n, job->Accumulate);
+        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n, job->Accumulate);
+        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n, job->Accumulate);
     }
 
-    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n, bool accumulate) where S : ISimd<V> where V : struct
     {
         // d/dx [x·σ] = σ + x·σ·(1 − σ)·(−dz/dx) with σ = 1/(1 + e^z) and −dz/dx = −(K1 + 3·K2·x²).
         V k1 = S.Splat(K1), k2 = S.Splat(K2), k2x3 = S.Splat(-3f * K2), negK1 = S.Splat(-K1), one = S.Splat(1f);
@@ -114,7 +118,8 @@ public static unsafe class Gelu
             V sig = S.Div(one, S.Add(one, e));
             V slope = S.MulAdd(k2x3, v2, negK1);                     // −dz/dx = 2·du/dx
             V grad = S.Mul(sig, S.MulAdd(S.Mul(v, S.Sub(one, sig)), slope, one));
-            S.Store(S.MulAdd(S.Load(in Unsafe.Add(ref dy, i)), grad, S.Load(in Unsafe.Add(ref dx, i))), ref Unsafe.Add(ref dx, i));
+            V dyv = S.Load(in Unsafe.Add(ref dy, i));
+            S.Store(accumulate ? S.MulAdd(dyv, grad, S.Load(in Unsafe.Add(ref dx, i))) : S.Mul(dyv, grad), ref Unsafe.Add(ref dx, i));
         }
     }
 
@@ -123,5 +128,8 @@ public static unsafe class Gelu
     {
         public float* A, B, C;
         public int N;
+
+        /// <summary>Backward only: add into the input gradient (true) or overwrite it.</summary>
+        public bool Accumulate;
     }
 }

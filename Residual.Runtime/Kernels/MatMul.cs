@@ -60,17 +60,22 @@ public static unsafe class MatMul
     }
 
     /// <summary>
-    /// Accumulates the input gradient: <c>dInput[r,k] += Σ_o dOutput[r,o]·weight[o,k]</c>.
+    /// Accumulates the input gradient: <c>dInput[r,k] += Σ_o dOutput[r,o]·weight[o,k]</c>; or, with
+    /// <paramref name="accumulate"/> false, overwrites it with the sum (its contents on entry are never read).
     /// </summary>
-    /// <param name="dInput">Input gradient, <c>rows·inFeatures</c> floats (accumulated).</param>
+    /// <param name="dInput">Input gradient, <c>rows·inFeatures</c> floats (accumulated, or overwritten).</param>
     /// <param name="dOutput">Output gradient, <c>rows·outFeatures</c> floats.</param>
     /// <param name="weight">Weights, <c>outFeatures·inFeatures</c> floats.</param>
     /// <param name="rows">Number of rows (batch·time); positive.</param>
     /// <param name="inFeatures">Input width; positive.</param>
     /// <param name="outFeatures">Output width; positive.</param>
+    /// <param name="accumulate">
+    /// True (the default): add into <paramref name="dInput"/>. False: overwrite it, which saves clearing it first
+    /// when this product is the gradient's only source (the generated backward passes do that).
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     /// <exception cref="ArgumentException">A span has the wrong length, or a written span overlaps one that is read.</exception>
-    public static void BackwardInput(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int rows, int inFeatures, int outFeatures)
+    public static void BackwardInput(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> weight, int rows, int inFeatures, int outFeatures, bool accumulate = true)
     {
         Guard.Positive(rows, nameof(rows));
         Guard.Positive(inFeatures, nameof(inFeatures));
@@ -83,13 +88,13 @@ public static unsafe class MatMul
 
         fixed (float* dx = dInput, dy = dOutput, w = weight)
         {
-            // dx[r, k] += Σ_o dy[r, o]·W[o, k]: A = dy, B = W, both row-major.
+            // dx[r, k] (+)= Σ_o dy[r, o]·W[o, k]: A = dy, B = W, both row-major.
             var problem = new GemmProblem
             {
                 C = dx, Ldc = inFeatures,
                 A = dy, ARowStride = outFeatures, AColStride = 1,
                 B = w, BRowStride = inFeatures, BColStride = 1,
-                M = rows, N = inFeatures, K = outFeatures, Accumulate = true,
+                M = rows, N = inFeatures, K = outFeatures, Accumulate = accumulate,
             };
             Gemm.Run(&problem);
         }

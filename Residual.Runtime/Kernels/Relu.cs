@@ -35,13 +35,17 @@ public static class Relu
         }
     }
 
-    /// <summary>Elementwise <c>dInput += input &gt; 0 ? dOutput : 0</c>. Accumulates into <paramref name="dInput"/>.</summary>
-    /// <param name="dInput">Input gradient (accumulated); same length as <paramref name="input"/>.</param>
+    /// <summary>
+    /// Elementwise <c>dInput += input &gt; 0 ? dOutput : 0</c>; or, with <paramref name="accumulate"/> false,
+    /// <c>dInput = input &gt; 0 ? dOutput : 0</c> (its contents on entry are never read).
+    /// </summary>
+    /// <param name="dInput">Input gradient (accumulated, or overwritten); same length as <paramref name="input"/>.</param>
     /// <param name="dOutput">Output gradient; same length as <paramref name="input"/>.</param>
     /// <param name="input">The forward pass's pre-activations; non-empty.</param>
+    /// <param name="accumulate">True (the default): add into <paramref name="dInput"/>. False: overwrite it.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="input"/> is empty.</exception>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public static void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input)
+    public static void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, bool accumulate = true)
     {
         Guard.NotEmpty(input.Length, nameof(input));
         Guard.Length(dInput.Length, nameof(dInput), "input.Length", input.Length);
@@ -50,18 +54,18 @@ public static class Relu
         ref float dy = ref MemoryMarshal.GetReference(dOutput);
         ref float x = ref MemoryMarshal.GetReference(input);
         int n = input.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n);
-        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n);
-        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n);
-        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n);
+        if (Vector512.IsHardwareAccelerated) BackwardLoop<V512, Vector512<float>>(ref dx, ref dy, ref x, ref i, n, accumulate);
+        if (Vector256.IsHardwareAccelerated) BackwardLoop<V256, Vector256<float>>(ref dx, ref dy, ref x, ref i, n, accumulate);
+        if (Vector128.IsHardwareAccelerated) BackwardLoop<V128, Vector128<float>>(ref dx, ref dy, ref x, ref i, n, accumulate);
+        BackwardLoop<Scalar, float>(ref dx, ref dy, ref x, ref i, n, accumulate);
     }
 
-    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n) where S : ISimd<V> where V : struct
+    private static void BackwardLoop<S, V>(ref float dx, ref float dy, ref float x, ref int i, int n, bool accumulate) where S : ISimd<V> where V : struct
     {
         for (; i <= n - S.Count; i += S.Count)
         {
             V g = S.WherePositive(S.Load(in Unsafe.Add(ref x, i)), S.Load(in Unsafe.Add(ref dy, i)));
-            S.Store(S.Add(S.Load(in Unsafe.Add(ref dx, i)), g), ref Unsafe.Add(ref dx, i));
+            S.Store(accumulate ? S.Add(S.Load(in Unsafe.Add(ref dx, i)), g) : g, ref Unsafe.Add(ref dx, i));
         }
     }
 }
