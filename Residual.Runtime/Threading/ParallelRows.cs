@@ -34,8 +34,8 @@ public static unsafe class ParallelRows
 
     /// <summary>
     /// Runs <paramref name="job"/> over rows <c>[0, rows)</c> split into <paramref name="parts"/> contiguous ranges
-    /// of nearly equal size (part <c>p</c> gets <c>[rows·p/parts, rows·(p+1)/parts)</c>), part 0 on the calling
-    /// thread, and returns when all are done. With one part it calls <c>job.Run(0, rows)</c> directly.
+    /// of nearly equal size (part <c>p</c> gets <c>[rows·p/parts, rows·(p+1)/parts)</c>, never empty), part 0 on the
+    /// calling thread, and returns when all are done. With one part it calls <c>job.Run(0, rows)</c> directly.
     /// </summary>
     /// <remarks>
     /// The workers read <paramref name="job"/> where the caller keeps it (a <c>ref struct</c> on its stack is fine:
