@@ -18,7 +18,7 @@ public class GeneratedSourceSnapshotTests
         Assert.Equal(expectedHints, run.Sources.Keys.Order());
         run.AssertCleanCompilation();
         // Snapshot.Match takes the caller's file from its own [CallerFilePath]: this file.
-        Snapshot.Match(run.Sources, testMethod: test);
+        Snapshot.Match(run.SourcesAndHelpers, testMethod: test);
     }
 
     [Fact]

@@ -196,6 +196,6 @@ public class WholeBlockResidualTests(WholeBlockFixture fixture, ITestOutputHelpe
             """);
         run.AssertNoGeneratorException();
         run.AssertCleanCompilation();
-        Snapshot.Match(run.Sources);
+        Snapshot.Match(run.SourcesAndHelpers);
     }
 }

@@ -16,9 +16,10 @@ namespace Residual.Generators;
 /// </summary>
 /// <remarks>
 /// One source output per declaration: an edit to one declaration re-emits only its file (and the files of the models
-/// that stack it). The declarations meet in one place only, the list of generated type names that hint names are
-/// assigned from; it changes only when a type is added, removed or renamed, and each file then takes just its own hint,
-/// so even that does not rewrite a file whose hint stayed the same.
+/// that stack it). The declarations meet in two places only: the list of generated type names that hint names are
+/// assigned from (it changes only when a type is added, removed or renamed, and each file then takes just its own hint,
+/// so even that does not rewrite a file whose hint stayed the same), and the list of (width, helpers) pairs that the
+/// one shared file of SIMD helpers, <c>Residual.Simd.g.cs</c>, is written from.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class ResidualGenerator : IIncrementalGenerator
@@ -38,13 +39,23 @@ public sealed class ResidualGenerator : IIncrementalGenerator
         BlockWithHintsStep = "BlockWithHints",
         ModelWithHintsStep = "ModelWithHints",
         BlockFileStep = "BlockFile",
-        ModelFileStep = "ModelFile";
+        ModelFileStep = "ModelFile",
+        HelperNamespaceStep = "HelperNamespace",
+        FileNamesStep = "FileNames",
+        BlockSimdStep = "BlockSimd",
+        ModelSimdStep = "ModelSimd",
+        BlockSimdUsesStep = "BlockSimdUses",
+        ModelSimdUsesStep = "ModelSimdUses",
+        AllSimdUsesStep = "AllSimdUses",
+        SimdFileStep = "SimdFile";
 
     /// <summary>Every tracking name above.</summary>
     public static IReadOnlyList<string> TrackedSteps { get; } =
     [
         ReadBlockStep, ReadModelStep, WrittenBlocksStep, WrittenModelsStep, BlockNameStep, ModelNameStep, BlockNamesStep,
         ModelNamesStep, AllNamesStep, HintTableStep, BlockWithHintsStep, ModelWithHintsStep, BlockFileStep, ModelFileStep,
+        HelperNamespaceStep, FileNamesStep, BlockSimdStep, ModelSimdStep, BlockSimdUsesStep, ModelSimdUsesStep, AllSimdUsesStep,
+        SimdFileStep,
     ];
 
     /// <inheritdoc/>
@@ -81,22 +92,49 @@ public sealed class ResidualGenerator : IIncrementalGenerator
             .Select(static (names, _) => HintTable.Assign(names.Left, names.Right))
             .WithTrackingName(HintTableStep);
 
+        // The shared SIMD helpers live in a namespace of the assembly's own; every file needs its name.
+        var helperNamespace = context.CompilationProvider
+            .Select(static (c, _) => SharedSimd.Namespace(c.AssemblyName))
+            .WithTrackingName(HelperNamespaceStep);
+        var fileNames = hints.Combine(helperNamespace).WithTrackingName(FileNamesStep);
+
         // Each declaration takes only its own hint (and a model its block's), so a new name elsewhere rewrites no file.
         // None for the model side of a class declared both [Block] and [Model]: its one file is the block's.
-        var blockFiles = writtenBlocks.Combine(hints).WithTrackingName(BlockWithHintsStep)
-            .SelectMany(static (pair, _) => pair.Right.ForBlock(pair.Left.FullName) is { } hint
-                ? ImmutableArray.Create(new BlockFile(pair.Left, hint)) : ImmutableArray<BlockFile>.Empty)
+        var blockFiles = writtenBlocks.Combine(fileNames).WithTrackingName(BlockWithHintsStep)
+            .SelectMany(static (pair, _) => pair.Right.Left.ForBlock(pair.Left.FullName) is { } hint
+                ? ImmutableArray.Create(new BlockFile(pair.Left, hint, pair.Right.Right)) : ImmutableArray<BlockFile>.Empty)
             .WithTrackingName(BlockFileStep);
-        var modelFiles = writtenModels.Combine(hints).WithTrackingName(ModelWithHintsStep)
-            .SelectMany(static (pair, _) => pair.Right.ForModel(pair.Left.FullName) is { } hint
-                ? ImmutableArray.Create(new ModelFile(pair.Left, hint, pair.Right.Any(pair.Left.Block.FullName))) : ImmutableArray<ModelFile>.Empty)
+        var modelFiles = writtenModels.Combine(fileNames).WithTrackingName(ModelWithHintsStep)
+            .SelectMany(static (pair, _) => pair.Right.Left.ForModel(pair.Left.FullName) is { } hint
+                ? ImmutableArray.Create(new ModelFile(pair.Left, hint, pair.Right.Left.Any(pair.Left.Block.FullName), pair.Right.Right))
+                : ImmutableArray<ModelFile>.Empty)
             .WithTrackingName(ModelFileStep);
 
+        // One shared file of SIMD helpers: each written declaration says which helpers it calls at which width, and only
+        // those small values meet (a block's edit that keeps its width and helpers leaves the file as it is).
+        var blockSimd = writtenBlocks
+            .SelectMany(static (b, _) => SharedSimd.For(b) is { } use ? ImmutableArray.Create(use) : ImmutableArray<SimdUse>.Empty)
+            .WithTrackingName(BlockSimdStep)
+            .Collect().WithTrackingName(BlockSimdUsesStep);
+        var modelSimd = writtenModels
+            .SelectMany(static (m, _) => SharedSimd.For(m) is { } use ? ImmutableArray.Create(use) : ImmutableArray<SimdUse>.Empty)
+            .WithTrackingName(ModelSimdStep)
+            .Collect().WithTrackingName(ModelSimdUsesStep);
+        var simdFile = blockSimd.Combine(modelSimd).WithTrackingName(AllSimdUsesStep)
+            .Combine(helperNamespace)
+            .Select(static (pair, _) => SharedSimd.Plan(pair.Left.Left.Concat(pair.Left.Right), pair.Right))
+            .WithTrackingName(SimdFileStep);
+
+        // First: its step reads each block's plan, which the block's emitter then takes (see BlockPlan.Take).
+        context.RegisterSourceOutput(simdFile, static (spc, file) =>
+        {
+            if (file.Classes.Count > 0) spc.AddSource(SharedSimd.Hint, SharedSimd.Emit(file));
+        });
         context.RegisterSourceOutput(blockFiles, static (spc, file) => spc.AddSource(file.Hint,
-            file.Spec.Problems.Count == 0 ? BlockEmitter.Emit(file.Spec) : StubEmitter.EmitBlock(file.Spec, file.Spec.Stub!)));
+            file.Spec.Problems.Count == 0 ? BlockEmitter.Emit(file.Spec, file.HelperNamespace) : StubEmitter.EmitBlock(file.Spec, file.Spec.Stub!)));
         context.RegisterSourceOutput(modelFiles, static (spc, file) => spc.AddSource(file.Hint,
             // The block's file is named in the model's header when this compilation writes it.
-            file.Spec.Problems.Count == 0 ? ModelEmitter.Emit(file.Spec, file.BlockHint) : StubEmitter.EmitModel(file.Spec, file.Spec.Stub!)));
+            file.Spec.Problems.Count == 0 ? ModelEmitter.Emit(file.Spec, file.BlockHint, file.HelperNamespace) : StubEmitter.EmitModel(file.Spec, file.Spec.Stub!)));
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ public sealed class DocsExamplesTests
     [InlineData("csharp", ExampleKind.Complete)]
     [InlineData("csharp part=train", ExampleKind.Part)]
     [InlineData("csharp excerpt=GptBlock.Residual.g.cs", ExampleKind.Excerpt)]
+    [InlineData("csharp excerpt=Residual.Simd.g.cs", ExampleKind.Excerpt)]
     [InlineData("csharp diagnostic=RES0002", ExampleKind.Diagnostic)]
     [InlineData("csharp fragment(LanguageModel model)", ExampleKind.Fragment)]
     [InlineData("csharp excerpt", null)]
@@ -145,7 +146,7 @@ public sealed class DocsExamplesTests
     {
         string? generated = null;
         foreach (var e in examples.Where(e => e.Fence.Line < excerpt.Fence.Line && programOf.ContainsKey(e)).Reverse())
-            if (Build(programOf[e], e.ToString()).Run.Sources.TryGetValue(excerpt.Argument, out generated)) break;
+            if (Build(programOf[e], e.ToString()).Run.SourcesAndHelpers.TryGetValue(excerpt.Argument, out generated)) break;
         Assert.True(generated is not null, $"{excerpt}: no program before it on the page makes the generator write {excerpt.Argument}.");
         // For whoever writes an excerpt: RESIDUAL_DOCS_DUMP=folder saves the file it is checked against.
         if (Environment.GetEnvironmentVariable("RESIDUAL_DOCS_DUMP") is { Length: > 0 } dump)

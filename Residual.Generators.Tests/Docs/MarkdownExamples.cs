@@ -16,7 +16,7 @@ public enum ExampleKind
     /// <summary><c>```csharp part=NAME</c>: one piece of a program made of every block of the page with the same NAME.</summary>
     Part,
 
-    /// <summary><c>```csharp excerpt=HINT</c>: lines of the generated file HINT, each of which the generator really writes.</summary>
+    /// <summary><c>```csharp excerpt=HINT</c>: lines of the generated file HINT (a declaration's, or the shared <c>Residual.Simd.g.cs</c>), each of which the generator really writes.</summary>
     Excerpt,
 
     /// <summary><c>```csharp diagnostic=RES00xx</c>: a declaration that is wrong on purpose and gets exactly that diagnostic.</summary>
@@ -98,10 +98,10 @@ public static class MarkdownExamples
         string info = fence.Info;
         if (info.Length == 0) return new Example(fence, ExampleKind.Complete, "");
         if (Regex.Match(info, @"^part=(?<v>[A-Za-z0-9_-]+)$") is { Success: true } part) return new Example(fence, ExampleKind.Part, part.Groups["v"].Value);
-        if (Regex.Match(info, @"^excerpt=(?<v>[A-Za-z0-9_.]+\.Residual\.g\.cs)$") is { Success: true } excerpt) return new Example(fence, ExampleKind.Excerpt, excerpt.Groups["v"].Value);
+        if (Regex.Match(info, @"^excerpt=(?<v>[A-Za-z0-9_.]+\.Residual\.g\.cs|Residual\.Simd\.g\.cs)$") is { Success: true } excerpt) return new Example(fence, ExampleKind.Excerpt, excerpt.Groups["v"].Value);
         if (Regex.Match(info, @"^diagnostic=(?<v>RES\d{4})$") is { Success: true } diagnostic) return new Example(fence, ExampleKind.Diagnostic, diagnostic.Groups["v"].Value);
         if (Regex.Match(info, @"^fragment\((?<v>[^)]*)\)$") is { Success: true } fragment) return new Example(fence, ExampleKind.Fragment, fragment.Groups["v"].Value);
         throw new FormatException(
-            $"{fence}: unknown info string '{info}'. Known: (nothing), part=NAME, excerpt=Type.Residual.g.cs, diagnostic=RES00xx, fragment(parameters); see docs/README.md.");
+            $"{fence}: unknown info string '{info}'. Known: (nothing), part=NAME, excerpt=Type.Residual.g.cs, excerpt=Residual.Simd.g.cs, diagnostic=RES00xx, fragment(parameters); see docs/README.md.");
     }
 }

@@ -69,24 +69,30 @@ public class UnrelatedEditTests
     {
         var run = IncrementalRun.Of(Project(), EditsByName[edit]);
 
-        Assert.Equal(2, run.OutputReasons.Count);
+        // The block's file, the model's, and the shared SIMD helpers.
+        Assert.Equal(3, run.OutputReasons.Count);
         Assert.All(run.OutputReasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{edit}: output was {r}"));
         var before = IncrementalRun.Texts(run.First);
         var after = IncrementalRun.Texts(run.Second);
-        Assert.Equal(["GptBlock.Residual.g.cs", "TinyGpt.Residual.g.cs"], after.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["GptBlock.Residual.g.cs", "Residual.Simd.g.cs", "TinyGpt.Residual.g.cs"], after.Keys.Order(StringComparer.Ordinal));
         foreach (var (hint, text) in after)
             Assert.Same(before[hint], text);
         run.AssertSameAsFreshRun();
     }
 
-    /// <summary>Reading sees the new compilation and finds the same specs; no step after it even runs.</summary>
+    /// <summary>
+    /// Reading sees the new compilation and finds the same specs, and the assembly's name (the shared helpers' namespace)
+    /// is read again and found the same; no step after them even runs.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Edits))]
     public void Only_reading_reruns_and_the_steps_after_it_are_cached(string edit)
     {
         var run = IncrementalRun.Of(Project(), EditsByName[edit]);
 
-        foreach (string step in ResidualGenerator.TrackedSteps.Except([ResidualGenerator.ReadBlockStep, ResidualGenerator.ReadModelStep]))
+        Assert.Equal([IncrementalStepRunReason.Unchanged], run.Reasons(ResidualGenerator.HelperNamespaceStep));
+        string[] rerun = [ResidualGenerator.ReadBlockStep, ResidualGenerator.ReadModelStep, ResidualGenerator.HelperNamespaceStep];
+        foreach (string step in ResidualGenerator.TrackedSteps.Except(rerun))
         {
             var reasons = run.Reasons(step);
             Assert.All(reasons, r => Assert.True(r == IncrementalStepRunReason.Cached, $"{edit}: step {step} was {r}"));

@@ -85,10 +85,22 @@ public sealed class GeneratorRun
     public ImmutableArray<Diagnostic> DriverDiagnostics { get; }
 
     /// <summary>
-    /// Generated code by hint name, text with <c>\n</c> line ends: the real layouts, Forward and Backward. The stubs
-    /// written for refused declarations (which only make them compile, see <see cref="Stubs"/>) are not included.
+    /// Generated code by hint name, text with <c>\n</c> line ends: the real layouts, Forward and Backward, one file per
+    /// declaration. The stubs written for refused declarations (which only make them compile, see <see cref="Stubs"/>)
+    /// and the assembly's shared SIMD helpers (<see cref="SimdHelpers"/>) are not included.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Sources => AllSources.Where(s => !IsStub(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Sources =>
+        AllSources.Where(s => !IsStub(s.Value) && s.Key != SimdHint).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+
+    /// <summary>Hint name of the one file of SIMD helpers that every generated file of an assembly shares.</summary>
+    public const string SimdHint = "Residual.Simd.g.cs";
+
+    /// <summary>The shared SIMD helper file (<see cref="SimdHint"/>), or null when the generator wrote none.</summary>
+    public string? SimdHelpers => AllSources.TryGetValue(SimdHint, out var text) ? text : null;
+
+    /// <summary><see cref="Sources"/> and the shared SIMD helper file: every file of real generated code (for snapshots).</summary>
+    public IReadOnlyDictionary<string, string> SourcesAndHelpers =>
+        AllSources.Where(s => !IsStub(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
 
     /// <summary>The stubs the generator wrote for refused declarations, by hint name.</summary>
     public IReadOnlyDictionary<string, string> Stubs => AllSources.Where(s => IsStub(s.Value)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Residual.Generators.Specs;
@@ -6,27 +5,21 @@ using static Residual.Generators.Emitting.Formatting;
 
 namespace Residual.Generators.Emitting;
 
-/// <summary>Writes <c>&lt;Block&gt;.Residual.g.cs</c>: layouts, constructors, <c>Forward</c>, <c>Backward</c> and SIMD helpers for one block.</summary>
+/// <summary>Writes <c>&lt;Block&gt;.Residual.g.cs</c>: layouts, constructors, <c>Forward</c> and <c>Backward</c> for one block (its SIMD helpers are in <see cref="SharedSimd"/>'s file).</summary>
 internal static class BlockEmitter
 {
     private const string R = "global::Residual.";
     private const string K = "global::Residual.Kernels.";
 
-    public static string Emit(BlockSpec spec)
+    /// <param name="spec">The block.</param>
+    /// <param name="helperNamespace">Namespace of the assembly's shared SIMD helpers (<see cref="SharedSimd"/>).</param>
+    public static string Emit(BlockSpec spec, string helperNamespace)
     {
-        var plan = new BlockPlan(spec);
+        var plan = BlockPlan.Take(spec);
         var w = new IndentedWriter();
         Header(w, spec, plan);
-        var needs = new HelperNeeds
-        {
-            LayerNormForward = plan.UsesLayerNormForward, LayerNormBackward = plan.UsesLayerNormBackward,
-            RmsNormForward = plan.UsesRmsNormForward, RmsNormBackward = plan.UsesRmsNormBackward,
-            AddLayerNorm = plan.UsesAddLayerNorm, AddRmsNorm = plan.UsesAddRmsNorm,
-            LayerNormBackwardResidual = plan.UsesLayerNormBackwardResidual, RmsNormBackwardResidual = plan.UsesRmsNormBackwardResidual,
-            Add = plan.UsesPlainAdd, AddScaled = plan.UsesScaledAdd, ResidualBackward = plan.UsesResidualBackward, Dot = plan.UsesDot,
-        };
-        bool helpers = needs.Any;
-        OpenNamespace(w, spec.Namespace, helpers);
+        bool helpers = HelperNeeds.For(plan).Any;
+        OpenNamespace(w, spec.Namespace, helpers ? SharedSimd.Import(helperNamespace, spec.Width) : null);
         using (w.Block("partial class " + GeneratedNames.Identifier(spec.Name) + " : " + R + "IBlock"))
         {
             Constants(w, spec, plan);
@@ -37,8 +30,6 @@ internal static class BlockEmitter
             Backward(w, spec, plan);
         }
         CloseNamespace(w, spec.Namespace);
-        if (helpers)
-            Helpers(w, spec.Width, needs);
         return w.Complete();
     }
 
@@ -86,21 +77,22 @@ internal static class BlockEmitter
     }
 
     /// <summary>
-    /// Opens the user's namespace (keywords escaped) and imports the SIMD helpers. Framework and runtime types
-    /// are written <c>global::</c>-qualified in the user's namespace, where a user type could capture a short name.
+    /// Opens the user's namespace (keywords escaped) and imports the SIMD helpers (<paramref name="helpers"/>, the
+    /// <c>using static</c> line, or null). Framework and runtime types are written <c>global::</c>-qualified in the
+    /// user's namespace, where a user type could capture a short name.
     /// </summary>
-    internal static void OpenNamespace(IndentedWriter w, string ns, bool helpers)
+    internal static void OpenNamespace(IndentedWriter w, string ns, string? helpers)
     {
-        string import = $"using static global::{GeneratedNames.HelperNamespace}.{GeneratedNames.HelperClass};";
-        if (ns.Length == 0)
+        if (ns.Length != 0)
         {
-            if (helpers) { w.Line(import); w.Line(); }
-            return;
+            w.Line("namespace " + GeneratedNames.Namespace(ns));
+            w.Line("{");
+            w.Indent();
         }
-        w.Line("namespace " + GeneratedNames.Namespace(ns));
-        w.Line("{");
-        w.Indent();
-        if (helpers) { w.Line(import); w.Line(); }
+        if (helpers is null) return;
+        w.Line($"// The SIMD helpers (norms, residual adds) are shared by this assembly's generated files: see {SharedSimd.Hint}.");
+        w.Line(helpers);
+        w.Line();
     }
 
     internal static void CloseNamespace(IndentedWriter w, string ns)
@@ -670,88 +662,4 @@ internal static class BlockEmitter
 
     /// <summary>What the branch reads, in the comments: <c>n</c> (the pre-norm's output) or the stream <c>x</c>.</summary>
     private static string InputName(SublayerSpec s) => s.Placement == Placement.Pre ? "n" : "x";
-
-    /// <summary>
-    /// The SIMD helpers, in a file-local class of the generator's own namespace: there the framework's short
-    /// names (<c>Span</c>, <c>Unsafe</c>, <c>Vector512</c>, ...) resolve through the usings below, whatever types
-    /// the user's namespaces declare. The block imports them with <c>using static</c>.
-    /// </summary>
-    /// <summary>
-    /// The helpers' text for one width and set of needs, kept: projects declare many blocks of a few widths, and the
-    /// text (a third of a block's file) is the same for each. Bounded, as the IDE's generator lives as long as the IDE.
-    /// </summary>
-    private static readonly ConcurrentDictionary<(int Width, int Needs), string> s_helpers = new();
-
-    private const int MaxKeptHelpers = 64;
-
-    internal static void Helpers(IndentedWriter w, int width, HelperNeeds needs)
-    {
-        if (!s_helpers.TryGetValue((width, needs.Mask), out var text))
-        {
-            var own = new IndentedWriter();
-            WriteHelpers(own, width, needs);
-            text = own.Complete();
-            if (s_helpers.Count >= MaxKeptHelpers) s_helpers.Clear();
-            s_helpers[(width, needs.Mask)] = text;
-        }
-        w.Raw(text);
-    }
-
-    private static void WriteHelpers(IndentedWriter w, int width, HelperNeeds needs)
-    {
-        w.Line();
-        w.Line("namespace " + GeneratedNames.HelperNamespace);
-        w.Line("{");
-        w.Indent();
-        w.Line("using System;");
-        w.Line("using System.Runtime.CompilerServices;");
-        w.Line("using System.Runtime.InteropServices;");
-        w.Line("using System.Runtime.Intrinsics;");
-        w.Line();
-        w.Line($"/// <summary>SIMD helpers specialised to Width = {width} (Vector512, else Vector256, else scalar), for this file only.</summary>");
-        w.Line(GeneratedCode);
-        using (w.Block($"file static class {GeneratedNames.HelperClass}"))
-        {
-            var simd = new SimdEmitter(w, width);
-            if (needs.LayerNormForward) simd.LayerNormForward();
-            if (needs.AddLayerNorm) simd.LayerNormForward(fusedAdd: true);
-            if (needs.LayerNormBackward) simd.LayerNormBackward();
-            if (needs.LayerNormBackwardResidual) simd.LayerNormBackward(residual: true);
-            if (needs.RmsNormForward) simd.RmsNormForward();
-            if (needs.AddRmsNorm) simd.RmsNormForward(fusedAdd: true);
-            if (needs.RmsNormBackward) simd.RmsNormBackward();
-            if (needs.RmsNormBackwardResidual) simd.RmsNormBackward(residual: true);
-            if (needs.Add) simd.ResidualAdd();
-            if (needs.AddScaled) simd.ResidualAddScaled();
-            if (needs.ResidualBackward) simd.ResidualBackward();
-            if (needs.Dot) simd.Dot();
-        }
-        w.Outdent();
-        w.Line("}");
-    }
-}
-
-/// <summary>Which width-specialised helpers a generated file uses (each is emitted only when called).</summary>
-internal sealed class HelperNeeds
-{
-    public bool LayerNormForward { get; set; }
-    public bool LayerNormBackward { get; set; }
-    public bool RmsNormForward { get; set; }
-    public bool RmsNormBackward { get; set; }
-    public bool AddLayerNorm { get; set; }
-    public bool AddRmsNorm { get; set; }
-    public bool LayerNormBackwardResidual { get; set; }
-    public bool RmsNormBackwardResidual { get; set; }
-    public bool Add { get; set; }
-    public bool AddScaled { get; set; }
-    public bool ResidualBackward { get; set; }
-    public bool Dot { get; set; }
-
-    public bool Any => Mask != 0;
-
-    /// <summary>One bit per helper: equal masks, equal helper text (for a given width).</summary>
-    public int Mask =>
-        (LayerNormForward ? 1 : 0) | (LayerNormBackward ? 2 : 0) | (RmsNormForward ? 4 : 0) | (RmsNormBackward ? 8 : 0) |
-        (AddLayerNorm ? 16 : 0) | (AddRmsNorm ? 32 : 0) | (LayerNormBackwardResidual ? 64 : 0) | (RmsNormBackwardResidual ? 128 : 0) |
-        (Add ? 256 : 0) | (AddScaled ? 512 : 0) | (ResidualBackward ? 1024 : 0) | (Dot ? 2048 : 0);
 }

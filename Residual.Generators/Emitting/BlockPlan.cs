@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Residual.Generators.Specs;
 
 namespace Residual.Generators.Emitting;
@@ -116,6 +117,24 @@ internal sealed record ScratchGroup(SubPlan Owner, List<Region> Regions);
 /// <summary>Everything the block emitter derives from a spec before writing: tensors, offsets, buffers.</summary>
 internal sealed class BlockPlan
 {
+    // By spec object, not value: the reader (the names a block declares), the shared-helpers step (which helpers it calls)
+    // and the emitter ask for the same object in one run, and a plan is never reused for another compilation's spec.
+    private static readonly ConditionalWeakTable<BlockSpec, BlockPlan> s_plans = new();
+
+    /// <summary>The plan of <paramref name="spec"/>, built once per spec object (a plan is not changed after it is built).</summary>
+    public static BlockPlan For(BlockSpec spec) => s_plans.GetValue(spec, static s => new BlockPlan(s));
+
+    /// <summary>
+    /// As <see cref="For"/>, for the last user, the emitter: the plan is forgotten, so that the pipeline, which keeps
+    /// the spec for the next run, does not keep its plan too.
+    /// </summary>
+    public static BlockPlan Take(BlockSpec spec)
+    {
+        var plan = For(spec);
+        s_plans.Remove(spec);
+        return plan;
+    }
+
     public BlockPlan(BlockSpec spec)
     {
         int c = spec.Width;

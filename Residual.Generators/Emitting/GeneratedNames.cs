@@ -34,8 +34,8 @@ internal static class GeneratedNames
     };
 
     /// <summary>
-    /// The SIMD helpers. They live in a file-local class and are imported with <c>using static</c>; a member
-    /// of the same name on the user's type would win over the import.
+    /// The SIMD helpers. They live in the assembly's shared helper file (<see cref="SharedSimd"/>) and are imported
+    /// with <c>using static</c>; a member of the same name on the user's type would win over the import.
     /// </summary>
     private static readonly string[] s_helpers =
     {
@@ -43,10 +43,11 @@ internal static class GeneratedNames
         "ResidualAdd", "ResidualAddScaled", "ResidualBackward", "Dot",
     };
 
-    /// <summary>Name of the file-local class holding the SIMD helpers, in <see cref="HelperNamespace"/>.</summary>
-    public const string HelperClass = "Simd";
-
-    /// <summary>A namespace of the generator's own, so that no user type can capture the helpers' framework names.</summary>
+    /// <summary>
+    /// A namespace of the generator's own for file-local helpers (a refused model's <c>Refusal</c>), so that no user type
+    /// can capture their framework names. The shared SIMD helpers live in a namespace below it, one per assembly
+    /// (<see cref="SharedSimd.Namespace"/>).
+    /// </summary>
     public const string HelperNamespace = "Residual.Generated";
 
     /// <summary>
@@ -70,7 +71,7 @@ internal static class GeneratedNames
     /// </summary>
     public static (ISet<string> Names, IReadOnlyList<(string Member, string Name)> Duplicates) ForBlock(BlockSpec spec)
     {
-        var plan = new BlockPlan(spec);
+        var plan = BlockPlan.For(spec);
         var names = new HashSet<string>(s_blockMembers.Concat(s_helpers));
         var duplicates = new List<(string Member, string Name)>();
         if (plan.BlockScaleIdent.Length > 0) names.Add(plan.BlockScaleIdent);

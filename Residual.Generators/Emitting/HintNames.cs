@@ -51,7 +51,7 @@ internal static class HintNames
     }
 
     /// <summary>FNV-1a over the UTF-16 code units, as 8 hex digits (string.GetHashCode is randomised per process).</summary>
-    private static string Hash(string text)
+    internal static string Hash(string text)
     {
         uint h = 2166136261;
         foreach (char c in text)

@@ -11,7 +11,8 @@ internal static class ModelEmitter
 
     /// <param name="spec">The model.</param>
     /// <param name="blockHint">Hint name of the block's generated file, or null when another assembly generated it.</param>
-    public static string Emit(ModelSpec spec, string? blockHint)
+    /// <param name="helperNamespace">Namespace of the assembly's shared SIMD helpers (<see cref="SharedSimd"/>).</param>
+    public static string Emit(ModelSpec spec, string? blockHint, string helperNamespace)
     {
         var block = spec.Block;
         int c = block.Width, v = spec.Vocab, ctx = spec.Context;
@@ -33,7 +34,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("#nullable enable");
         w.Line();
-        BlockEmitter.OpenNamespace(w, spec.Namespace, hasNorm);
+        BlockEmitter.OpenNamespace(w, spec.Namespace, hasNorm ? SharedSimd.Import(helperNamespace, c) : null);
         string name = GeneratedNames.Identifier(spec.Name);
         using (w.Block("partial class " + name))
         {
@@ -180,12 +181,6 @@ internal static class ModelEmitter
             }
         }
         BlockEmitter.CloseNamespace(w, spec.Namespace);
-        if (hasNorm)
-            BlockEmitter.Helpers(w, c, new HelperNeeds
-            {
-                LayerNormForward = spec.FinalNorm == NormKind.LayerNorm, LayerNormBackward = spec.FinalNorm == NormKind.LayerNorm,
-                RmsNormForward = spec.FinalNorm == NormKind.RMSNorm, RmsNormBackward = spec.FinalNorm == NormKind.RMSNorm,
-            });
         return w.Complete();
     }
 

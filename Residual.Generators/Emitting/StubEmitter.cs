@@ -17,7 +17,7 @@ internal static class StubEmitter
     {
         var w = new IndentedWriter();
         Header(w, "[Block]", spec.Name, stub);
-        BlockEmitter.OpenNamespace(w, spec.Namespace, helpers: false);
+        BlockEmitter.OpenNamespace(w, spec.Namespace, helpers: null);
         string exception = Throw(spec.Name, stub);
         using (w.Block("partial class " + GeneratedNames.Identifier(spec.Name) + " : " + R + "IBlock"))
         {
@@ -54,7 +54,7 @@ internal static class StubEmitter
     {
         var w = new IndentedWriter();
         Header(w, "[Model]", spec.Name, stub);
-        BlockEmitter.OpenNamespace(w, spec.Namespace, helpers: false);
+        BlockEmitter.OpenNamespace(w, spec.Namespace, helpers: null);
         string exception = Throw(spec.Name, stub);
         using (w.Block("partial class " + GeneratedNames.Identifier(spec.Name)))
         {
