@@ -28,83 +28,100 @@ namespace Residual.Generated.Tests
         {
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float b = ref MemoryMarshal.GetReference(bias);
-            for (int r = 0; r < rows; r++)
+            var job = new LayerNormForwardRows { Output = output, Mean = mean, Rstd = rstd, Input = input, Weight = weight, Bias = bias };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 16));
+        }
+
+        /// <summary><see cref="LayerNormForward"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormForwardRows : global::Residual.IRowJob
+        {
+            public Span<float> Output, Mean, Rstd;
+            public ReadOnlySpan<float> Input, Weight, Bias;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-                float sum = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> output = Output, mean = Mean, rstd = Rstd;
+                ReadOnlySpan<float> input = Input, weight = Weight, bias = Bias;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                ref float b = ref MemoryMarshal.GetReference(bias);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 16; i += 16)
-                        acc += Vector512.LoadUnsafe(ref x, (nuint)i);
-                    sum += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 16; i += 8)
-                        acc += Vector256.LoadUnsafe(ref x, (nuint)i);
-                    sum += Vector256.Sum(acc);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        sum += Unsafe.Add(ref x, i);
-                }
-                float m = sum * (1f / 16);
-                float sq = 0f;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                    ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        {
-                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                        }
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 16; i += 16)
+                            acc += Vector512.LoadUnsafe(ref x, (nuint)i);
+                        sum += Vector512.Sum(acc);
                     }
-                    sq += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
-                        {
-                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                        }
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 16; i += 8)
+                            acc += Vector256.LoadUnsafe(ref x, (nuint)i);
+                        sum += Vector256.Sum(acc);
                     }
-                    sq += Vector256.Sum(acc);
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            sum += Unsafe.Add(ref x, i);
+                    }
+                    float m = sum * (1f / 16);
+                    float sq = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                        for (int i = 0; i < 16; i += 16)
+                        {
+                            {
+                                Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                            }
+                        }
+                        sq += Vector512.Sum(acc);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                        for (int i = 0; i < 16; i += 8)
+                        {
+                            {
+                                Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                            }
+                        }
+                        sq += Vector256.Sum(acc);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
+                    }
+                    float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
+                            Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                            Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                    }
+                    mean[r] = m;
+                    rstd[r] = s;
                 }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-                }
-                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
-                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
-                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-                }
-                mean[r] = m;
-                rstd[r] = s;
             }
         }
 
@@ -116,103 +133,310 @@ namespace Residual.Generated.Tests
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
             if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            ref float db = ref MemoryMarshal.GetReference(dBias);
-            for (int r = 0; r < rows; r++)
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
+            int parts = global::Residual.ParallelRows.Parts(rows, 16);
+            var job = new LayerNormBackwardRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+        }
+
+        /// <summary><see cref="LayerNormBackward"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormBackwardRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight, DBias;
+            public ReadOnlySpan<float> DOutput, Input, Weight, Mean, Rstd;
+            public bool ParameterGradients;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-                float m = mean[r], s = rstd[r];
-                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-                float sumD = 0f, sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight, dBias = DBias;
+                ReadOnlySpan<float> dOutput = DOutput, input = Input, weight = Weight, mean = Mean, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                int rows = Rows;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                    float m = mean[r], s = rstd[r];
+                    float sumD = 0f, sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        ref float db = ref MemoryMarshal.GetReference(dBias);
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                    Unsafe.Add(ref db, i) += g;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector512.Sum(accD);
-                    sumDX += Vector512.Sum(accDX);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else
                     {
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂ (the weight/bias gradients come in the column pass).
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector256.Sum(accD);
-                    sumDX += Vector256.Sum(accDX);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                    // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = g * Unsafe.Add(ref w, i);
-                            sumD += dn;
-                            sumDX += dn * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                            Unsafe.Add(ref db, i) += g;
+                            {
+                                Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                        {
+                            {
+                                Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                        {
+                            {
+                                float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                                Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            }
                         }
                     }
                 }
-                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 16).
+                    int c0 = (int)((long)1 * start / rows) * 16, c1 = Math.Min((int)((long)1 * end / rows) * 16, 16);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float db = ref MemoryMarshal.GetReference(dBias);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 64 <= vecEnd; i += 64)
                         {
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                            Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 32 <= vecEnd; i += 32)
                         {
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                            Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
                     {
+                        float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            float g = Unsafe.Add(ref dy0, r * 16 + i);
+                            float xh = (Unsafe.Add(ref x0, r * 16 + i) - mean[r]) * rstd[r];
+                            sw += g * xh;
+                            sb += g;
                         }
+                        Unsafe.Add(ref dw, i) = sw;
+                        Unsafe.Add(ref db, i) = sb;
                     }
                 }
             }
@@ -227,104 +451,311 @@ namespace Residual.Generated.Tests
             if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
             if (dResidual.Length < rows * 16) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·16 = {rows * 16}.", nameof(dResidual));
             if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            ref float db = ref MemoryMarshal.GetReference(dBias);
-            for (int r = 0; r < rows; r++)
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
+            int parts = global::Residual.ParallelRows.Parts(rows, 16);
+            var job = new LayerNormBackwardResidualRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, DResidual = dResidual, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+        }
+
+        /// <summary><see cref="LayerNormBackwardResidual"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormBackwardResidualRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight, DBias;
+            public ReadOnlySpan<float> DOutput, DResidual, Input, Weight, Mean, Rstd;
+            public bool ParameterGradients;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 16);
-                float m = mean[r], s = rstd[r];
-                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-                float sumD = 0f, sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight, dBias = DBias;
+                ReadOnlySpan<float> dOutput = DOutput, dResidual = DResidual, input = Input, weight = Weight, mean = Mean, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                int rows = Rows;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                    ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 16);
+                    float m = mean[r], s = rstd[r];
+                    float sumD = 0f, sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        ref float db = ref MemoryMarshal.GetReference(dBias);
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                    Unsafe.Add(ref db, i) += g;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector512.Sum(accD);
-                    sumDX += Vector512.Sum(accDX);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else
                     {
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂ (the weight/bias gradients come in the column pass).
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector256.Sum(accD);
-                    sumDX += Vector256.Sum(accDX);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
+                    // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = g * Unsafe.Add(ref w, i);
-                            sumD += dn;
-                            sumDX += dn * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                            Unsafe.Add(ref db, i) += g;
+                            {
+                                Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                        {
+                            {
+                                Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                        {
+                            {
+                                float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                                Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
+                            }
                         }
                     }
                 }
-                float meanD = sumD * (1f / 16), meanDX = sumDX * (1f / 16);
-                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 16).
+                    int c0 = (int)((long)1 * start / rows) * 16, c1 = Math.Min((int)((long)1 * end / rows) * 16, 16);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float db = ref MemoryMarshal.GetReference(dBias);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 64 <= vecEnd; i += 64)
                         {
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                            Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 32 <= vecEnd; i += 32)
                         {
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                            Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
                     {
+                        float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
+                            float g = Unsafe.Add(ref dy0, r * 16 + i);
+                            float xh = (Unsafe.Add(ref x0, r * 16 + i) - mean[r]) * rstd[r];
+                            sw += g * xh;
+                            sb += g;
                         }
+                        Unsafe.Add(ref dw, i) = sw;
+                        Unsafe.Add(ref db, i) = sb;
                     }
                 }
             }
@@ -337,60 +768,77 @@ namespace Residual.Generated.Tests
         {
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (output.Length < rows * 16) throw new ArgumentException($"output has {output.Length} floats; expected rows·16 = {rows * 16}.", nameof(output));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            for (int r = 0; r < rows; r++)
+            var job = new RmsNormForwardRows { Output = output, Rstd = rstd, Input = input, Weight = weight };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 16));
+        }
+
+        /// <summary><see cref="RmsNormForward"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct RmsNormForwardRows : global::Residual.IRowJob
+        {
+            public Span<float> Output, Rstd;
+            public ReadOnlySpan<float> Input, Weight;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
-                float sq = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> output = Output, rstd = Rstd;
+                ReadOnlySpan<float> input = Input, weight = Weight;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                    ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 16);
+                    float sq = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
-                            acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                            {
+                                Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                                acc = Vector512.FusedMultiplyAdd(v, v, acc);
+                            }
                         }
+                        sq += Vector512.Sum(acc);
                     }
-                    sq += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 16; i += 8)
                         {
-                            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
-                            acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                            {
+                                Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                                acc = Vector256.FusedMultiplyAdd(v, v, acc);
+                            }
                         }
+                        sq += Vector256.Sum(acc);
                     }
-                    sq += Vector256.Sum(acc);
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
+                    }
+                    float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
+                    }
+                    rstd[r] = s;
                 }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        sq += Unsafe.Add(ref x, i) * Unsafe.Add(ref x, i);
-                }
-                float s = 1f / MathF.Sqrt(sq * (1f / 16) + 1e-5f);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref x, (nuint)i) * vs * Vector512.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref x, (nuint)i) * vs * Vector256.LoadUnsafe(ref w, (nuint)i), ref o, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref o, i) = Unsafe.Add(ref x, i) * s * Unsafe.Add(ref w, i);
-                }
-                rstd[r] = s;
             }
         }
 
@@ -402,86 +850,262 @@ namespace Residual.Generated.Tests
             if (input.Length < rows * 16) throw new ArgumentException($"input has {input.Length} floats; expected rows·16 = {rows * 16}.", nameof(input));
             if (dOutput.Length < rows * 16) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dOutput));
             if (dInput.Length < rows * 16) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·16 = {rows * 16}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            for (int r = 0; r < rows; r++)
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
+            int parts = global::Residual.ParallelRows.Parts(rows, 16);
+            var job = new RmsNormBackwardRows { DInput = dInput, DWeight = dWeight, DOutput = dOutput, Input = input, Weight = weight, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+        }
+
+        /// <summary><see cref="RmsNormBackward"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct RmsNormBackwardRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight;
+            public ReadOnlySpan<float> DOutput, Input, Weight, Rstd;
+            public bool ParameterGradients;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
-                float s = rstd[r];
-                // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
-                float sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight;
+                ReadOnlySpan<float> dOutput = DOutput, input = Input, weight = Weight, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                int rows = Rows;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 16);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 16);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 16);
+                    float s = rstd[r];
+                    float sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd), and the weight gradient.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                }
+                            }
+                            sumDX += Vector512.Sum(acc);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                }
+                            }
+                            sumDX += Vector256.Sum(acc);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                }
+                            }
                         }
                     }
-                    sumDX += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else
                     {
+                        // Pass 1: mean of dnorm·x̂ (dnorm = dy·w, x̂ = x·rstd); the weight gradient comes in the column pass.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                            Vector512<float> acc = Vector512<float>.Zero, vs = Vector512.Create(s);
+                            for (int i = 0; i < 16; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector512.FusedMultiplyAdd(g * Vector512.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                }
+                            }
+                            sumDX += Vector512.Sum(acc);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> acc = Vector256<float>.Zero, vs = Vector256.Create(s);
+                            for (int i = 0; i < 16; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                    acc = Vector256.FusedMultiplyAdd(g * Vector256.LoadUnsafe(ref w, (nuint)i), xh, acc);
+                                }
+                            }
+                            sumDX += Vector256.Sum(acc);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 16; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = Unsafe.Add(ref x, i) * s;
+                                    sumDX += g * Unsafe.Add(ref w, i) * xh;
+                                }
+                            }
                         }
                     }
-                    sumDX += Vector256.Sum(acc);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    float meanDX = sumDX * (1f / 16);
+                    // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = Unsafe.Add(ref x, i) * s;
-                            sumDX += g * Unsafe.Add(ref w, i) * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
+                            {
+                                Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
                         }
                     }
-                }
-                float meanDX = sumDX * (1f / 16);
-                // Pass 2: dx += (dnorm - x̂·mean(dnorm·x̂))·rstd.
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vmdx = Vector512.Create(meanDX), vs = Vector512.Create(s);
-                    for (int i = 0; i < 16; i += 16)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
+                        for (int i = 0; i < 16; i += 8)
                         {
-                            Vector512<float> xh = Vector512.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            {
+                                Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmdx = Vector256.Create(meanDX), vs = Vector256.Create(s);
-                    for (int i = 0; i < 16; i += 8)
+                    else
                     {
-                        {
-                            Vector256<float> xh = Vector256.LoadUnsafe(ref x, (nuint)i) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - xh * vmdx) * vs, ref dx, (nuint)i);
-                        }
+                        for (int i = 0; i < 16; i++)
+                            Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
                     }
                 }
-                else
+                if (!parameterGradients)
                 {
-                    for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref dx, i) += (Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i) - Unsafe.Add(ref x, i) * s * meanDX) * s;
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 16).
+                    int c0 = (int)((long)1 * start / rows) * 16, c1 = Math.Min((int)((long)1 * end / rows) * 16, 16);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        int vecEnd = c1;
+                        for (; i + 64 <= vecEnd; i += 64)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector512<float> vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, Vector512.LoadUnsafe(ref x, (nuint)16) * vs, dw1);
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, Vector512.LoadUnsafe(ref x, (nuint)32) * vs, dw2);
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, Vector512.LoadUnsafe(ref x, (nuint)48) * vs, dw3);
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector512<float> vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, Vector512.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        int vecEnd = c1;
+                        for (; i + 32 <= vecEnd; i += 32)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector256<float> vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, Vector256.LoadUnsafe(ref x, (nuint)8) * vs, dw1);
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, Vector256.LoadUnsafe(ref x, (nuint)16) * vs, dw2);
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, Vector256.LoadUnsafe(ref x, (nuint)24) * vs, dw3);
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float s = rstd[r];
+                                Vector256<float> vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 16 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 16 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, Vector256.LoadUnsafe(ref x, (nuint)0) * vs, dw0);
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                        }
+                    }
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
+                    {
+                        float sw = Unsafe.Add(ref dw, i);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            float g = Unsafe.Add(ref dy0, r * 16 + i);
+                            float xh = Unsafe.Add(ref x0, r * 16 + i) * rstd[r];
+                            sw += g * xh;
+                        }
+                        Unsafe.Add(ref dw, i) = sw;
+                    }
                 }
             }
         }
@@ -494,25 +1118,42 @@ namespace Residual.Generated.Tests
             if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
             if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
             if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
-            for (int r = 0; r < rows; r++)
+            var job = new ResidualAddRows { Y = y, X = x, F = f };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 16));
+        }
+
+        /// <summary><see cref="ResidualAdd"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct ResidualAddRows : global::Residual.IRowJob
+        {
+            public Span<float> Y;
+            public ReadOnlySpan<float> X, F;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
-                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
-                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> y = Y;
+                ReadOnlySpan<float> x = X, f = F;
+                for (int r = start; r < end; r++)
                 {
-                    for (int i = 0; i < 16; i += 16)
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    for (int i = 0; i < 16; i += 8)
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                    ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
+                    ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
+                    ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (int i = 0; i < 16; i += 16)
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (int i = 0; i < 16; i += 8)
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                    }
                 }
             }
         }
@@ -525,27 +1166,46 @@ namespace Residual.Generated.Tests
             if (x.Length < rows * 16) throw new ArgumentException($"x has {x.Length} floats; expected rows·16 = {rows * 16}.", nameof(x));
             if (f.Length < rows * 16) throw new ArgumentException($"f has {f.Length} floats; expected rows·16 = {rows * 16}.", nameof(f));
             if (y.Length < rows * 16) throw new ArgumentException($"y has {y.Length} floats; expected rows·16 = {rows * 16}.", nameof(y));
-            for (int r = 0; r < rows; r++)
+            var job = new ResidualAddScaledRows { Y = y, X = x, F = f, Alpha = alpha, Scale = scale };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 16));
+        }
+
+        /// <summary><see cref="ResidualAddScaled"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct ResidualAddScaledRows : global::Residual.IRowJob
+        {
+            public Span<float> Y;
+            public ReadOnlySpan<float> X, F;
+            public float Alpha, Scale;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
-                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
-                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> y = Y;
+                ReadOnlySpan<float> x = X, f = F;
+                float alpha = Alpha, scale = Scale;
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                    for (int i = 0; i < 16; i += 16)
-                        Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref xr, (nuint)i), vs * Vector512.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                    for (int i = 0; i < 16; i += 8)
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref xr, (nuint)i), vs * Vector256.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        Unsafe.Add(ref yr, i) = alpha * Unsafe.Add(ref xr, i) + scale * Unsafe.Add(ref fr, i);
+                    ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 16);
+                    ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 16);
+                    ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 16);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                        for (int i = 0; i < 16; i += 16)
+                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref xr, (nuint)i), vs * Vector512.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                        for (int i = 0; i < 16; i += 8)
+                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref xr, (nuint)i), vs * Vector256.LoadUnsafe(ref fr, (nuint)i)), ref yr, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            Unsafe.Add(ref yr, i) = alpha * Unsafe.Add(ref xr, i) + scale * Unsafe.Add(ref fr, i);
+                    }
                 }
             }
         }
@@ -558,43 +1218,62 @@ namespace Residual.Generated.Tests
             if (dy.Length < rows * 16) throw new ArgumentException($"dy has {dy.Length} floats; expected rows·16 = {rows * 16}.", nameof(dy));
             if (dx.Length < rows * 16) throw new ArgumentException($"dx has {dx.Length} floats; expected rows·16 = {rows * 16}.", nameof(dx));
             if (df.Length < rows * 16) throw new ArgumentException($"df has {df.Length} floats; expected rows·16 = {rows * 16}.", nameof(df));
-            for (int r = 0; r < rows; r++)
+            var job = new ResidualBackwardRows { Dx = dx, Df = df, Dy = dy, Alpha = alpha, Scale = scale };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 16));
+        }
+
+        /// <summary><see cref="ResidualBackward"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct ResidualBackwardRows : global::Residual.IRowJob
+        {
+            public Span<float> Dx, Df;
+            public ReadOnlySpan<float> Dy;
+            public float Alpha, Scale;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
-                ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
-                ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dx = Dx, df = Df;
+                ReadOnlySpan<float> dy = Dy;
+                float alpha = Alpha, scale = Scale;
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
-                    for (int i = 0; i < 16; i += 16)
+                    ref float dyr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), r * 16);
+                    ref float dxr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), r * 16);
+                    ref float dfr = ref Unsafe.Add(ref MemoryMarshal.GetReference(df), r * 16);
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> va = Vector512.Create(alpha), vs = Vector512.Create(scale);
+                        for (int i = 0; i < 16; i += 16)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                            {
+                                Vector512<float> g = Vector512.LoadUnsafe(ref dyr, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(va, g, Vector512.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(vs, g, Vector512.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                            }
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
-                    for (int i = 0; i < 16; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        Vector256<float> va = Vector256.Create(alpha), vs = Vector256.Create(scale);
+                        for (int i = 0; i < 16; i += 8)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                            {
+                                Vector256<float> g = Vector256.LoadUnsafe(ref dyr, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(va, g, Vector256.LoadUnsafe(ref dxr, (nuint)i)), ref dxr, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(vs, g, Vector256.LoadUnsafe(ref dfr, (nuint)i)), ref dfr, (nuint)i);
+                            }
                         }
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
+                    else
                     {
+                        for (int i = 0; i < 16; i++)
                         {
-                            float g = Unsafe.Add(ref dyr, i);
-                            Unsafe.Add(ref dxr, i) += alpha * g;
-                            Unsafe.Add(ref dfr, i) += scale * g;
+                            {
+                                float g = Unsafe.Add(ref dyr, i);
+                                Unsafe.Add(ref dxr, i) += alpha * g;
+                                Unsafe.Add(ref dfr, i) += scale * g;
+                            }
                         }
                     }
                 }
@@ -608,34 +1287,59 @@ namespace Residual.Generated.Tests
         {
             if (a.Length < rows * 16) throw new ArgumentException($"a has {a.Length} floats; expected rows·16 = {rows * 16}.", nameof(a));
             if (b.Length < rows * 16) throw new ArgumentException($"b has {b.Length} floats; expected rows·16 = {rows * 16}.", nameof(b));
+            // Threads compute the row sums of a chunk; the total adds them in row order, so the bits do not depend on the thread count.
+            Span<float> sums = stackalloc float[1024];
             float total = 0f;
-            for (int r = 0; r < rows; r++)
+            for (int first = 0; first < rows; first += 1024)
             {
-                ref float ar = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), r * 16);
-                ref float br = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), r * 16);
-                float sum = 0f;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 16; i += 16)
-                        acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), Vector512.LoadUnsafe(ref br, (nuint)i), acc);
-                    sum += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 16; i += 8)
-                        acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256.LoadUnsafe(ref br, (nuint)i), acc);
-                    sum += Vector256.Sum(acc);
-                }
-                else
-                {
-                    for (int i = 0; i < 16; i++)
-                        sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
-                }
-                total += sum;
+                int n = Math.Min(1024, rows - first);
+                var job = new DotRows { A = a.Slice(first * 16), B = b.Slice(first * 16), Sums = sums };
+                global::Residual.ParallelRows.Run(ref job, n, global::Residual.ParallelRows.Parts(n, 16));
+                for (int r = 0; r < n; r++)
+                    total += sums[r];
             }
             return total;
+        }
+
+        /// <summary><see cref="Dot"/>'s row sums for rows <c>[start, end)</c> of a chunk, into <c>Sums</c>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct DotRows : global::Residual.IRowJob
+        {
+            public ReadOnlySpan<float> A, B;
+            public Span<float> Sums;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
+            {
+                ReadOnlySpan<float> a = A, b = B;
+                Span<float> sums = Sums;
+                for (int r = start; r < end; r++)
+                {
+                    ref float ar = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), r * 16);
+                    ref float br = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), r * 16);
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 16; i += 16)
+                            acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), Vector512.LoadUnsafe(ref br, (nuint)i), acc);
+                        sum += Vector512.Sum(acc);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 16; i += 8)
+                            acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256.LoadUnsafe(ref br, (nuint)i), acc);
+                        sum += Vector256.Sum(acc);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 16; i++)
+                            sum += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
+                    }
+                    sums[r] = sum;
+                }
+            }
         }
 
     }

@@ -28,83 +28,100 @@ namespace Residual.Generated.Tests
         {
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float b = ref MemoryMarshal.GetReference(bias);
-            for (int r = 0; r < rows; r++)
+            var job = new LayerNormForwardRows { Output = output, Mean = mean, Rstd = rstd, Input = input, Weight = weight, Bias = bias };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 32));
+        }
+
+        /// <summary><see cref="LayerNormForward"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormForwardRows : global::Residual.IRowJob
+        {
+            public Span<float> Output, Mean, Rstd;
+            public ReadOnlySpan<float> Input, Weight, Bias;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
-                float sum = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> output = Output, mean = Mean, rstd = Rstd;
+                ReadOnlySpan<float> input = Input, weight = Weight, bias = Bias;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                ref float b = ref MemoryMarshal.GetReference(bias);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 32; i += 16)
-                        acc += Vector512.LoadUnsafe(ref x, (nuint)i);
-                    sum += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 32; i += 8)
-                        acc += Vector256.LoadUnsafe(ref x, (nuint)i);
-                    sum += Vector256.Sum(acc);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        sum += Unsafe.Add(ref x, i);
-                }
-                float m = sum * (1f / 32);
-                float sq = 0f;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                    for (int i = 0; i < 32; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                    ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        {
-                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                        }
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 32; i += 16)
+                            acc += Vector512.LoadUnsafe(ref x, (nuint)i);
+                        sum += Vector512.Sum(acc);
                     }
-                    sq += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                    for (int i = 0; i < 32; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
-                        {
-                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                        }
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 32; i += 8)
+                            acc += Vector256.LoadUnsafe(ref x, (nuint)i);
+                        sum += Vector256.Sum(acc);
                     }
-                    sq += Vector256.Sum(acc);
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                            sum += Unsafe.Add(ref x, i);
+                    }
+                    float m = sum * (1f / 32);
+                    float sq = 0f;
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                        for (int i = 0; i < 32; i += 16)
+                        {
+                            {
+                                Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                            }
+                        }
+                        sq += Vector512.Sum(acc);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                        for (int i = 0; i < 32; i += 8)
+                        {
+                            {
+                                Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                            }
+                        }
+                        sq += Vector256.Sum(acc);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                            sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
+                    }
+                    float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 32; i += 16)
+                            Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 32; i += 8)
+                            Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                            Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                    }
+                    mean[r] = m;
+                    rstd[r] = s;
                 }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-                }
-                float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
-                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
-                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-                }
-                mean[r] = m;
-                rstd[r] = s;
             }
         }
 
@@ -117,103 +134,120 @@ namespace Residual.Generated.Tests
             if (branch.Length < rows * 32) throw new ArgumentException($"branch has {branch.Length} floats; expected rows·32 = {rows * 32}.", nameof(branch));
             if (y.Length < rows * 32) throw new ArgumentException($"y has {y.Length} floats; expected rows·32 = {rows * 32}.", nameof(y));
             if (output.Length < rows * 32) throw new ArgumentException($"output has {output.Length} floats; expected rows·32 = {rows * 32}.", nameof(output));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float b = ref MemoryMarshal.GetReference(bias);
-            for (int r = 0; r < rows; r++)
+            var job = new ResidualAddLayerNormRows { Y = y, Output = output, Mean = mean, Rstd = rstd, Input = input, Branch = branch, Weight = weight, Bias = bias };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 32));
+        }
+
+        /// <summary><see cref="ResidualAddLayerNorm"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct ResidualAddLayerNormRows : global::Residual.IRowJob
+        {
+            public Span<float> Y, Output, Mean, Rstd;
+            public ReadOnlySpan<float> Input, Branch, Weight, Bias;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(branch), r * 32);
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
-                ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
-                float sum = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> y = Y, output = Output, mean = Mean, rstd = Rstd;
+                ReadOnlySpan<float> input = Input, branch = Branch, weight = Weight, bias = Bias;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                ref float b = ref MemoryMarshal.GetReference(bias);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> acc = Vector512<float>.Zero;
-                    for (int i = 0; i < 32; i += 16)
+                    ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                    ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(branch), r * 32);
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
+                    ref float o = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), r * 32);
+                    float sum = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        for (int i = 0; i < 32; i += 16)
                         {
-                            Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i);
-                            Vector512.StoreUnsafe(v, ref x, (nuint)i);
-                            acc += v;
+                            {
+                                Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i);
+                                Vector512.StoreUnsafe(v, ref x, (nuint)i);
+                                acc += v;
+                            }
+                        }
+                        sum += Vector512.Sum(acc);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> acc = Vector256<float>.Zero;
+                        for (int i = 0; i < 32; i += 8)
+                        {
+                            {
+                                Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i);
+                                Vector256.StoreUnsafe(v, ref x, (nuint)i);
+                                acc += v;
+                            }
+                        }
+                        sum += Vector256.Sum(acc);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                        {
+                            {
+                                float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                                Unsafe.Add(ref x, i) = v;
+                                sum += v;
+                            }
                         }
                     }
-                    sum += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero;
-                    for (int i = 0; i < 32; i += 8)
+                    float m = sum * (1f / 32);
+                    float sq = 0f;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
+                        for (int i = 0; i < 32; i += 16)
                         {
-                            Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i);
-                            Vector256.StoreUnsafe(v, ref x, (nuint)i);
-                            acc += v;
+                            {
+                                Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                            }
                         }
+                        sq += Vector512.Sum(acc);
                     }
-                    sum += Vector256.Sum(acc);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
+                        for (int i = 0; i < 32; i += 8)
                         {
-                            float v = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
-                            Unsafe.Add(ref x, i) = v;
-                            sum += v;
+                            {
+                                Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
+                                acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                            }
                         }
+                        sq += Vector256.Sum(acc);
                     }
-                }
-                float m = sum * (1f / 32);
-                float sq = 0f;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> acc = Vector512<float>.Zero, vm = Vector512.Create(m);
-                    for (int i = 0; i < 32; i += 16)
+                    else
                     {
-                        {
-                            Vector512<float> d = Vector512.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector512.FusedMultiplyAdd(d, d, acc);
-                        }
+                        for (int i = 0; i < 32; i++)
+                            sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
                     }
-                    sq += Vector512.Sum(acc);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> acc = Vector256<float>.Zero, vm = Vector256.Create(m);
-                    for (int i = 0; i < 32; i += 8)
+                    float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
+                    if (Vector512.IsHardwareAccelerated)
                     {
-                        {
-                            Vector256<float> d = Vector256.LoadUnsafe(ref x, (nuint)i) - vm;
-                            acc = Vector256.FusedMultiplyAdd(d, d, acc);
-                        }
+                        Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 32; i += 16)
+                            Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
                     }
-                    sq += Vector256.Sum(acc);
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 32; i += 8)
+                            Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                            Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
+                    }
+                    mean[r] = m;
+                    rstd[r] = s;
                 }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        sq += (Unsafe.Add(ref x, i) - m) * (Unsafe.Add(ref x, i) - m);
-                }
-                float s = 1f / MathF.Sqrt(sq * (1f / 32) + 1e-5f);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
-                        Vector512.StoreUnsafe((Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector512.LoadUnsafe(ref w, (nuint)i) + Vector512.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
-                        Vector256.StoreUnsafe((Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs * Vector256.LoadUnsafe(ref w, (nuint)i) + Vector256.LoadUnsafe(ref b, (nuint)i), ref o, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        Unsafe.Add(ref o, i) = (Unsafe.Add(ref x, i) - m) * s * Unsafe.Add(ref w, i) + Unsafe.Add(ref b, i);
-                }
-                mean[r] = m;
-                rstd[r] = s;
             }
         }
 
@@ -225,103 +259,310 @@ namespace Residual.Generated.Tests
             if (input.Length < rows * 32) throw new ArgumentException($"input has {input.Length} floats; expected rows·32 = {rows * 32}.", nameof(input));
             if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
             if (dInput.Length < rows * 32) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            ref float db = ref MemoryMarshal.GetReference(dBias);
-            for (int r = 0; r < rows; r++)
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
+            int parts = global::Residual.ParallelRows.Parts(rows, 32);
+            var job = new LayerNormBackwardRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+        }
+
+        /// <summary><see cref="LayerNormBackward"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormBackwardRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight, DBias;
+            public ReadOnlySpan<float> DOutput, Input, Weight, Mean, Rstd;
+            public bool ParameterGradients;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
-                float m = mean[r], s = rstd[r];
-                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-                float sumD = 0f, sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight, dBias = DBias;
+                ReadOnlySpan<float> dOutput = DOutput, input = Input, weight = Weight, mean = Mean, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                int rows = Rows;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
+                    float m = mean[r], s = rstd[r];
+                    float sumD = 0f, sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        ref float db = ref MemoryMarshal.GetReference(dBias);
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 32; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                    Unsafe.Add(ref db, i) += g;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector512.Sum(accD);
-                    sumDX += Vector512.Sum(accDX);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
+                    else
                     {
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂ (the weight/bias gradients come in the column pass).
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 32; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector256.Sum(accD);
-                    sumDX += Vector256.Sum(accDX);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
+                    float meanD = sumD * (1f / 32), meanDX = sumDX * (1f / 32);
+                    // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 32; i += 16)
                         {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = g * Unsafe.Add(ref w, i);
-                            sumD += dn;
-                            sumDX += dn * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                            Unsafe.Add(ref db, i) += g;
+                            {
+                                Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 32; i += 8)
+                        {
+                            {
+                                Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                        {
+                            {
+                                float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                                Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            }
                         }
                     }
                 }
-                float meanD = sumD * (1f / 32), meanDX = sumDX * (1f / 32);
-                // Pass 2: dx += (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd.
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 32).
+                    int c0 = (int)((long)2 * start / rows) * 16, c1 = Math.Min((int)((long)2 * end / rows) * 16, 32);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float db = ref MemoryMarshal.GetReference(dBias);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 64 <= vecEnd; i += 64)
                         {
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                            Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 32 <= vecEnd; i += 32)
                         {
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                            Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
                     {
+                        float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += (dn - meanD - xh * meanDX) * s;
+                            float g = Unsafe.Add(ref dy0, r * 32 + i);
+                            float xh = (Unsafe.Add(ref x0, r * 32 + i) - mean[r]) * rstd[r];
+                            sw += g * xh;
+                            sb += g;
                         }
+                        Unsafe.Add(ref dw, i) = sw;
+                        Unsafe.Add(ref db, i) = sb;
                     }
                 }
             }
@@ -336,104 +577,311 @@ namespace Residual.Generated.Tests
             if (dOutput.Length < rows * 32) throw new ArgumentException($"dOutput has {dOutput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dOutput));
             if (dResidual.Length < rows * 32) throw new ArgumentException($"dResidual has {dResidual.Length} floats; expected rows·32 = {rows * 32}.", nameof(dResidual));
             if (dInput.Length < rows * 32) throw new ArgumentException($"dInput has {dInput.Length} floats; expected rows·32 = {rows * 32}.", nameof(dInput));
-            ref float w = ref MemoryMarshal.GetReference(weight);
-            ref float dw = ref MemoryMarshal.GetReference(dWeight);
-            ref float db = ref MemoryMarshal.GetReference(dBias);
-            for (int r = 0; r < rows; r++)
+            // One part: the parameter gradients in the pass over each row. Several: by columns, after the part's rows.
+            int parts = global::Residual.ParallelRows.Parts(rows, 32);
+            var job = new LayerNormBackwardResidualRows { DInput = dInput, DWeight = dWeight, DBias = dBias, DOutput = dOutput, DResidual = dResidual, Input = input, Weight = weight, Mean = mean, Rstd = rstd, ParameterGradients = parts == 1, Rows = rows };
+            global::Residual.ParallelRows.Run(ref job, rows, parts);
+        }
+
+        /// <summary><see cref="LayerNormBackwardResidual"/> on rows <c>[start, end)</c>: their dInput, and with <c>ParameterGradients</c> (one part) the weight and bias gradients as the rows come; else those of this part's share of the columns, over all rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct LayerNormBackwardResidualRows : global::Residual.IRowJob
+        {
+            public Span<float> DInput, DWeight, DBias;
+            public ReadOnlySpan<float> DOutput, DResidual, Input, Weight, Mean, Rstd;
+            public bool ParameterGradients;
+            public int Rows;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
-                ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
-                ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
-                ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 32);
-                float m = mean[r], s = rstd[r];
-                // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
-                float sumD = 0f, sumDX = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> dInput = DInput, dWeight = DWeight, dBias = DBias;
+                ReadOnlySpan<float> dOutput = DOutput, dResidual = DResidual, input = Input, weight = Weight, mean = Mean, rstd = Rstd;
+                bool parameterGradients = ParameterGradients;
+                int rows = Rows;
+                ref float w = ref MemoryMarshal.GetReference(weight);
+                for (int r = start; r < end; r++)
                 {
-                    Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
+                    ref float x = ref Unsafe.Add(ref MemoryMarshal.GetReference(input), r * 32);
+                    ref float dy = ref Unsafe.Add(ref MemoryMarshal.GetReference(dOutput), r * 32);
+                    ref float dx = ref Unsafe.Add(ref MemoryMarshal.GetReference(dInput), r * 32);
+                    ref float dr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dResidual), r * 32);
+                    float m = mean[r], s = rstd[r];
+                    float sumD = 0f, sumDX = 0f;
+                    if (parameterGradients)
                     {
+                        ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                        ref float db = ref MemoryMarshal.GetReference(dBias);
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂, and the weight/bias gradients.
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector512.StoreUnsafe(Vector512.FusedMultiplyAdd(g, xh, Vector512.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                    Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
+                                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 32; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                    Unsafe.Add(ref dw, i) += g * xh;
+                                    Unsafe.Add(ref db, i) += g;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector512.Sum(accD);
-                    sumDX += Vector512.Sum(accDX);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
+                    else
                     {
+                        // Pass 1: mean of dnorm = dy·w and of dnorm·x̂ (the weight/bias gradients come in the column pass).
+                        if (Vector512.IsHardwareAccelerated)
                         {
-                            Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            accD += dn;
-                            accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
-                            Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(g, xh, Vector256.LoadUnsafe(ref dw, (nuint)i)), ref dw, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref db, (nuint)i) + g, ref db, (nuint)i);
+                            Vector512<float> accD = Vector512<float>.Zero, accDX = Vector512<float>.Zero, vm = Vector512.Create(m), vs = Vector512.Create(s);
+                            for (int i = 0; i < 32; i += 16)
+                            {
+                                {
+                                    Vector512<float> g = Vector512.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector512<float> dn = g * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector512.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector512.Sum(accD);
+                            sumDX += Vector512.Sum(accDX);
+                        }
+                        else if (Vector256.IsHardwareAccelerated)
+                        {
+                            Vector256<float> accD = Vector256<float>.Zero, accDX = Vector256<float>.Zero, vm = Vector256.Create(m), vs = Vector256.Create(s);
+                            for (int i = 0; i < 32; i += 8)
+                            {
+                                {
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref dy, (nuint)i);
+                                    Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                    Vector256<float> dn = g * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                    accD += dn;
+                                    accDX = Vector256.FusedMultiplyAdd(dn, xh, accDX);
+                                }
+                            }
+                            sumD += Vector256.Sum(accD);
+                            sumDX += Vector256.Sum(accDX);
+                        }
+                        else
+                        {
+                            for (int i = 0; i < 32; i++)
+                            {
+                                {
+                                    float g = Unsafe.Add(ref dy, i);
+                                    float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                    float dn = g * Unsafe.Add(ref w, i);
+                                    sumD += dn;
+                                    sumDX += dn * xh;
+                                }
+                            }
                         }
                     }
-                    sumD += Vector256.Sum(accD);
-                    sumDX += Vector256.Sum(accDX);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
+                    float meanD = sumD * (1f / 32), meanDX = sumDX * (1f / 32);
+                    // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
+                        for (int i = 0; i < 32; i += 16)
                         {
-                            float g = Unsafe.Add(ref dy, i);
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = g * Unsafe.Add(ref w, i);
-                            sumD += dn;
-                            sumDX += dn * xh;
-                            Unsafe.Add(ref dw, i) += g * xh;
-                            Unsafe.Add(ref db, i) += g;
+                            {
+                                Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
+                                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
+                        for (int i = 0; i < 32; i += 8)
+                        {
+                            {
+                                Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
+                                Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
+                                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                        {
+                            {
+                                float xh = (Unsafe.Add(ref x, i) - m) * s;
+                                float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
+                                Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
+                            }
                         }
                     }
                 }
-                float meanD = sumD * (1f / 32), meanDX = sumDX * (1f / 32);
-                // Pass 2: dx += dResidual + (dnorm - mean(dnorm) - x̂·mean(dnorm·x̂))·rstd (the identity path and the norm's path).
-                if (Vector512.IsHardwareAccelerated)
+                if (!parameterGradients)
                 {
-                    Vector512<float> vmd = Vector512.Create(meanD), vmdx = Vector512.Create(meanDX), vm = Vector512.Create(m), vs = Vector512.Create(s);
-                    for (int i = 0; i < 32; i += 16)
+                    // This part's blocks of 16 columns, in proportion to its rows: the parts' column ranges tile [0, 32).
+                    int c0 = (int)((long)2 * start / rows) * 16, c1 = Math.Min((int)((long)2 * end / rows) * 16, 32);
+                    ref float dw = ref MemoryMarshal.GetReference(dWeight);
+                    ref float db = ref MemoryMarshal.GetReference(dBias);
+                    ref float x0 = ref MemoryMarshal.GetReference(input);
+                    ref float dy0 = ref MemoryMarshal.GetReference(dOutput);
+                    int i = c0;
+                    if (Vector512.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 64 <= vecEnd; i += 64)
                         {
-                            Vector512<float> xh = (Vector512.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector512<float> dn = Vector512.LoadUnsafe(ref dy, (nuint)i) * Vector512.LoadUnsafe(ref w, (nuint)i);
-                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref dx, (nuint)i) + Vector512.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            Vector512<float> dw1 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 16)), db1 = Vector512.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector512<float> dw2 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 32)), db2 = Vector512.LoadUnsafe(ref db, (nuint)(i + 32));
+                            Vector512<float> dw3 = Vector512.LoadUnsafe(ref dw, (nuint)(i + 48)), db3 = Vector512.LoadUnsafe(ref db, (nuint)(i + 48));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector512<float> g1 = Vector512.LoadUnsafe(ref dy, (nuint)16);
+                                dw1 = Vector512.FusedMultiplyAdd(g1, (Vector512.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector512<float> g2 = Vector512.LoadUnsafe(ref dy, (nuint)32);
+                                dw2 = Vector512.FusedMultiplyAdd(g2, (Vector512.LoadUnsafe(ref x, (nuint)32) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector512<float> g3 = Vector512.LoadUnsafe(ref dy, (nuint)48);
+                                dw3 = Vector512.FusedMultiplyAdd(g3, (Vector512.LoadUnsafe(ref x, (nuint)48) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector512.StoreUnsafe(dw1, ref dw, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(db1, ref db, (nuint)(i + 16));
+                            Vector512.StoreUnsafe(dw2, ref dw, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(db2, ref db, (nuint)(i + 32));
+                            Vector512.StoreUnsafe(dw3, ref dw, (nuint)(i + 48));
+                            Vector512.StoreUnsafe(db3, ref db, (nuint)(i + 48));
+                        }
+                        for (; i < vecEnd; i += 16)
+                        {
+                            Vector512<float> dw0 = Vector512.LoadUnsafe(ref dw, (nuint)i), db0 = Vector512.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector512<float> vm = Vector512.Create(m), vs = Vector512.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector512<float> g0 = Vector512.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector512.FusedMultiplyAdd(g0, (Vector512.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector512.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector512.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    Vector256<float> vmd = Vector256.Create(meanD), vmdx = Vector256.Create(meanDX), vm = Vector256.Create(m), vs = Vector256.Create(s);
-                    for (int i = 0; i < 32; i += 8)
+                    else if (Vector256.IsHardwareAccelerated)
                     {
+                        int vecEnd = c1;
+                        for (; i + 32 <= vecEnd; i += 32)
                         {
-                            Vector256<float> xh = (Vector256.LoadUnsafe(ref x, (nuint)i) - vm) * vs;
-                            Vector256<float> dn = Vector256.LoadUnsafe(ref dy, (nuint)i) * Vector256.LoadUnsafe(ref w, (nuint)i);
-                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref dx, (nuint)i) + Vector256.LoadUnsafe(ref dr, (nuint)i) + (dn - vmd - xh * vmdx) * vs, ref dx, (nuint)i);
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            Vector256<float> dw1 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 8)), db1 = Vector256.LoadUnsafe(ref db, (nuint)(i + 8));
+                            Vector256<float> dw2 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 16)), db2 = Vector256.LoadUnsafe(ref db, (nuint)(i + 16));
+                            Vector256<float> dw3 = Vector256.LoadUnsafe(ref dw, (nuint)(i + 24)), db3 = Vector256.LoadUnsafe(ref db, (nuint)(i + 24));
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                                Vector256<float> g1 = Vector256.LoadUnsafe(ref dy, (nuint)8);
+                                dw1 = Vector256.FusedMultiplyAdd(g1, (Vector256.LoadUnsafe(ref x, (nuint)8) - vm) * vs, dw1);
+                                db1 += g1;
+                                Vector256<float> g2 = Vector256.LoadUnsafe(ref dy, (nuint)16);
+                                dw2 = Vector256.FusedMultiplyAdd(g2, (Vector256.LoadUnsafe(ref x, (nuint)16) - vm) * vs, dw2);
+                                db2 += g2;
+                                Vector256<float> g3 = Vector256.LoadUnsafe(ref dy, (nuint)24);
+                                dw3 = Vector256.FusedMultiplyAdd(g3, (Vector256.LoadUnsafe(ref x, (nuint)24) - vm) * vs, dw3);
+                                db3 += g3;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
+                            Vector256.StoreUnsafe(dw1, ref dw, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(db1, ref db, (nuint)(i + 8));
+                            Vector256.StoreUnsafe(dw2, ref dw, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(db2, ref db, (nuint)(i + 16));
+                            Vector256.StoreUnsafe(dw3, ref dw, (nuint)(i + 24));
+                            Vector256.StoreUnsafe(db3, ref db, (nuint)(i + 24));
+                        }
+                        for (; i < vecEnd; i += 8)
+                        {
+                            Vector256<float> dw0 = Vector256.LoadUnsafe(ref dw, (nuint)i), db0 = Vector256.LoadUnsafe(ref db, (nuint)i);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                float m = mean[r], s = rstd[r];
+                                Vector256<float> vm = Vector256.Create(m), vs = Vector256.Create(s);
+                                ref float x = ref Unsafe.Add(ref x0, r * 32 + i);
+                                ref float dy = ref Unsafe.Add(ref dy0, r * 32 + i);
+                                Vector256<float> g0 = Vector256.LoadUnsafe(ref dy, (nuint)0);
+                                dw0 = Vector256.FusedMultiplyAdd(g0, (Vector256.LoadUnsafe(ref x, (nuint)0) - vm) * vs, dw0);
+                                db0 += g0;
+                            }
+                            Vector256.StoreUnsafe(dw0, ref dw, (nuint)i);
+                            Vector256.StoreUnsafe(db0, ref db, (nuint)i);
                         }
                     }
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
+                    // The scalar tail (and every column without SIMD): the row loop's scalar step, column by column.
+                    for (; i < c1; i++)
                     {
+                        float sw = Unsafe.Add(ref dw, i), sb = Unsafe.Add(ref db, i);
+                        for (int r = 0; r < rows; r++)
                         {
-                            float xh = (Unsafe.Add(ref x, i) - m) * s;
-                            float dn = Unsafe.Add(ref dy, i) * Unsafe.Add(ref w, i);
-                            Unsafe.Add(ref dx, i) += Unsafe.Add(ref dr, i) + (dn - meanD - xh * meanDX) * s;
+                            float g = Unsafe.Add(ref dy0, r * 32 + i);
+                            float xh = (Unsafe.Add(ref x0, r * 32 + i) - mean[r]) * rstd[r];
+                            sw += g * xh;
+                            sb += g;
                         }
+                        Unsafe.Add(ref dw, i) = sw;
+                        Unsafe.Add(ref db, i) = sb;
                     }
                 }
             }
@@ -447,25 +895,42 @@ namespace Residual.Generated.Tests
             if (x.Length < rows * 32) throw new ArgumentException($"x has {x.Length} floats; expected rows·32 = {rows * 32}.", nameof(x));
             if (f.Length < rows * 32) throw new ArgumentException($"f has {f.Length} floats; expected rows·32 = {rows * 32}.", nameof(f));
             if (y.Length < rows * 32) throw new ArgumentException($"y has {y.Length} floats; expected rows·32 = {rows * 32}.", nameof(y));
-            for (int r = 0; r < rows; r++)
+            var job = new ResidualAddRows { Y = y, X = x, F = f };
+            global::Residual.ParallelRows.Run(ref job, rows, global::Residual.ParallelRows.Parts(rows, 32));
+        }
+
+        /// <summary><see cref="ResidualAdd"/> on rows <c>[start, end)</c>: every row is read and written by one thread.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Residual.Generators", "0.1.0")]
+        private ref struct ResidualAddRows : global::Residual.IRowJob
+        {
+            public Span<float> Y;
+            public ReadOnlySpan<float> X, F;
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Run(int start, int end)
             {
-                ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 32);
-                ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 32);
-                ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
-                if (Vector512.IsHardwareAccelerated)
+                Span<float> y = Y;
+                ReadOnlySpan<float> x = X, f = F;
+                for (int r = start; r < end; r++)
                 {
-                    for (int i = 0; i < 32; i += 16)
-                        Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    for (int i = 0; i < 32; i += 8)
-                        Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
-                }
-                else
-                {
-                    for (int i = 0; i < 32; i++)
-                        Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                    ref float xr = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), r * 32);
+                    ref float fr = ref Unsafe.Add(ref MemoryMarshal.GetReference(f), r * 32);
+                    ref float yr = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), r * 32);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (int i = 0; i < 32; i += 16)
+                            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref xr, (nuint)i) + Vector512.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (int i = 0; i < 32; i += 8)
+                            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref xr, (nuint)i) + Vector256.LoadUnsafe(ref fr, (nuint)i), ref yr, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < 32; i++)
+                            Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) + Unsafe.Add(ref fr, i);
+                    }
                 }
             }
         }
